@@ -119,7 +119,7 @@ function problemsFrom(issue: z.core.$ZodIssue, base: readonly PathKey[]): DeckPr
   if (issue.code === "unrecognized_keys") {
     return issue.keys.map((key) => ({
       path: jsonPath([...path, key]),
-      message: key === "$schema" && path.length === 0 ? SCHEMA_KEY_MESSAGE : issue.message,
+      message: issue.message,
     }));
   }
   if (issue.code === "invalid_union" && issue.discriminator === undefined) {
@@ -129,9 +129,6 @@ function problemsFrom(issue: z.core.$ZodIssue, base: readonly PathKey[]): DeckPr
   }
   return [{ path: jsonPath(path), message: issue.message }];
 }
-
-const SCHEMA_KEY_MESSAGE =
-  'a deck file cannot carry "$schema"; remove it and point your editor at docs/deck.schema.json in its settings';
 
 /** An issue saying the value is the wrong kind of thing altogether, rather than a wrong detail. */
 function isStructural(issue: z.core.$ZodIssue): boolean {

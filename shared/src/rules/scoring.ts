@@ -15,7 +15,7 @@ import type { DutyFigures, GameState, Meters, Play, RationaleLine, RoundScore, S
 import type { ActionCard, Duty, Handoff, HandoffHalf, Role, ScenarioCard, TwistEffect } from "./vocabulary";
 import { DUTIES } from "./vocabulary";
 
-export const WASTE_PER_POINT = 2;
+export const WASTE_PER_POINT = 1;
 export const BREADTH_FACTORS = [1, 0.7, 0.85, 1] as const;
 export const METER_FOR: Record<Duty, keyof Meters> = {
   advocacy: "trust",
@@ -134,6 +134,7 @@ export function evaluatePlays(ctx: RoundContext, plays: readonly Play[], withLin
   const supply = zeroFigures();
   const cards: ActionCard[] = [];
   const advocacyRoles = new Set<Role>();
+  const spilled = zeroFigures();
   for (const play of plays) {
     const card = index.cards.get(play.cardId);
     if (!card) continue;
@@ -208,6 +209,7 @@ export function evaluatePlays(ctx: RoundContext, plays: readonly Play[], withLin
     const extra = supply[e.from];
     if (extra <= 0) continue;
     supply[e.to] += extra;
+    spilled[e.to] += extra;
     if (e.to === "advocacy")
       for (const card of cards) if ((card.points[e.from] ?? 0) > 0) advocacyRoles.add(card.role);
     if (withLines)
@@ -243,7 +245,8 @@ export function evaluatePlays(ctx: RoundContext, plays: readonly Play[], withLin
     const demand = ctx.demand[duty];
     coverage[duty] = demand <= 0 ? 1 : Math.min(1, supply[duty] / demand);
     coverageSum += coverage[duty];
-    const excess = Math.max(0, supply[duty] - demand);
+    // Points a twist counted twice are not effort, so they are never waste.
+    const excess = Math.max(0, supply[duty] - spilled[duty] - demand);
     if (excess > 0) {
       waste += excess * WASTE_PER_POINT;
       if (withLines)

@@ -151,6 +151,11 @@ export type Handoff = z.infer<typeof Handoff>;
 
 export const Deck = z
   .object({
+    $schema: z
+      .string()
+      .max(500)
+      .optional()
+      .describe("where editors find the deck schema, e.g. ./deck.schema.json"),
     name: Title,
     version: z.literal(1).describe("the deck file format version"),
     scenarios: z.array(ScenarioCard).min(1, "a deck needs at least one scenario"),
