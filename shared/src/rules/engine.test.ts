@@ -37,7 +37,8 @@ function newGame(settings: GameSettingsInput = {}, deck: Deck = builtinDeck, see
 /** Apply a command that must be accepted. */
 function apply(state: GameState, command: GameCommand): GameState {
   const result = applyCommand(state, command);
-  if (!result.ok) throw new Error(`${command.type} was refused: ${result.error.code} (${result.error.message})`);
+  if (!result.ok)
+    throw new Error(`${command.type} was refused: ${result.error.code} (${result.error.message})`);
   return result.state;
 }
 
@@ -56,7 +57,12 @@ function refuse(state: GameState, command: GameCommand, code: GameErrorCode): vo
 function join(state: GameState, count: number, prefix = "p"): GameState {
   let next = state;
   for (let i = 1; i <= count; i++)
-    next = apply(next, { type: "seat:add", seatId: `${prefix}${i}`, name: `${prefix} player ${i}`, bot: null });
+    next = apply(next, {
+      type: "seat:add",
+      seatId: `${prefix}${i}`,
+      name: `${prefix} player ${i}`,
+      bot: null,
+    });
   return next;
 }
 
@@ -88,7 +94,12 @@ function decideReporting(state: GameState, side: "product" | "marketing" = "prod
 }
 
 /** A started game in its first planning phase. */
-function planning(settings: GameSettingsInput, people: number, deck: Deck = builtinDeck, seed = 7): GameState {
+function planning(
+  settings: GameSettingsInput,
+  people: number,
+  deck: Deck = builtinDeck,
+  seed = 7,
+): GameState {
   return decideReporting(apply(join(newGame(settings, deck, seed), people), { type: "game:start" }));
 }
 
@@ -108,7 +119,8 @@ function playBotGame(settings: GameSettingsInput, seed: number): { state: GameSt
   };
   const strategies: BotStrategy[] = ["random", "role-only", "coordinated"];
   for (const strategy of strategies)
-    for (let i = 1; i <= 4; i++) step({ type: "seat:add", seatId: `${strategy}-${i}`, name: `${strategy} ${i}`, bot: strategy });
+    for (let i = 1; i <= 4; i++)
+      step({ type: "seat:add", seatId: `${strategy}-${i}`, name: `${strategy} ${i}`, bot: strategy });
   step({ type: "game:start" });
   const random = createRandom(seed);
   for (let guard = 0; state.phase !== "finished"; guard++) {
@@ -224,7 +236,9 @@ describe("the lobby", () => {
 describe("dealing (duplicate-bridge fairness)", () => {
   it("deals every team the same scenario and the same hand per role, every round", () => {
     // Team 1: four people with one hat each. Team 2: two people with two hats each.
-    let state = apply(join(newGame({ teamSize: 4, fillWithBots: false, rounds: 4, handSize: 5 }), 6), { type: "game:start" });
+    let state = apply(join(newGame({ teamSize: 4, fillWithBots: false, rounds: 4, handSize: 5 }), 6), {
+      type: "game:start",
+    });
     const scenarios = new Set<string>();
     for (let round = 1; round <= 4; round++) {
       if (state.phase === "reporting") state = decideReporting(state);
@@ -255,7 +269,8 @@ describe("dealing (duplicate-bridge fairness)", () => {
   });
 
   it("deals the same cards for the same seed and different cards for another seed", () => {
-    const deals = (seed: number) => apply(join(newGame({}, builtinDeck, seed), 4), { type: "game:start" }).deals;
+    const deals = (seed: number) =>
+      apply(join(newGame({}, builtinDeck, seed), 4), { type: "game:start" }).deals;
     expect(deals(42)).toEqual(deals(42));
     expect(deals(42)).not.toEqual(deals(43));
   });
@@ -267,7 +282,11 @@ describe("where Community reports", () => {
   it("moves from reporting to planning once every team has chosen", () => {
     let state = apply(join(newGame({ teamSize: 4, fillWithBots: false }), 8), { type: "game:start" });
     expect(state.phase).toBe("reporting");
-    refuse(state, { type: "card:select", seatId: "p1", cardId: handOf(state, seat(state, "p1"))[0] ?? "x" }, "action/wrong_phase");
+    refuse(
+      state,
+      { type: "card:select", seatId: "p1", cardId: handOf(state, seat(state, "p1"))[0] ?? "x" },
+      "action/wrong_phase",
+    );
     state = apply(state, { type: "team:chooseReporting", seatId: "p2", side: "marketing" });
     expect(state.phase).toBe("reporting");
     expect(state.teams.t1?.reportsTo).toBe("marketing");
@@ -284,7 +303,8 @@ describe("where Community reports", () => {
   it("asks again at the mid-game review", () => {
     let state = planning({ rounds: 5, fillWithBots: false }, 4);
     expect(midGameRound(5)).toBe(3);
-    for (let round = 1; round < 3; round++) state = apply(apply(state, { type: "round:forceReveal" }), { type: "round:next" });
+    for (let round = 1; round < 3; round++)
+      state = apply(apply(state, { type: "round:forceReveal" }), { type: "round:next" });
     expect(state.round).toBe(3);
     expect(state.phase).toBe("reporting");
     state = apply(state, { type: "team:chooseReporting", seatId: "p4", side: "marketing" });
@@ -303,10 +323,20 @@ describe("energy", () => {
     for (const seatId of state.seatOrder) {
       for (const cardId of handOf(state, seat(state, seatId))) {
         const before = energyOf(state, seatId);
-        const cost = cardCost(indexDeck(state.deck), seat(state, seatId), cardOf(state, cardId), "product", []);
+        const cost = cardCost(
+          indexDeck(state.deck),
+          seat(state, seatId),
+          cardOf(state, cardId),
+          "product",
+          [],
+        );
         if (cost <= before.left) {
           state = apply(state, { type: "card:select", seatId, cardId });
-          expect(energyOf(state, seatId)).toEqual({ budget: 3, spent: before.spent + cost, left: before.left - cost });
+          expect(energyOf(state, seatId)).toEqual({
+            budget: 3,
+            spent: before.spent + cost,
+            left: before.left - cost,
+          });
           accepted++;
         } else {
           refuse(state, { type: "card:select", seatId, cardId }, "action/not_enough_energy");
@@ -321,7 +351,9 @@ describe("energy", () => {
     const [first] = seat(state, "p1").selected;
     const spent = energyOf(state, "p1").spent;
     state = apply(state, { type: "card:unselect", seatId: "p1", cardId: first as string });
-    expect(energyOf(state, "p1").spent).toBe(spent - cardOf(state, first as string).cost - (cardOf(state, first as string).role === "pm" ? 0 : 1));
+    expect(energyOf(state, "p1").spent).toBe(
+      spent - cardOf(state, first as string).cost - (cardOf(state, first as string).role === "pm" ? 0 : 1),
+    );
   });
 
   it("charges +1 for another role's card", () => {
@@ -368,10 +400,13 @@ describe("energy", () => {
     const left = energyOf(state, a.id).left;
     expect(left).toBeGreaterThanOrEqual(0);
     expect(energyOf(state, b.id).left).toBe(left);
-    const others = handOf(state, a).filter((id) => !seat(state, b.id).selected.includes(id) && id !== cheapest);
+    const others = handOf(state, a).filter(
+      (id) => !seat(state, b.id).selected.includes(id) && id !== cheapest,
+    );
     for (const cardId of others) {
       const cost = cardCost(indexDeck(state.deck), a, cardOf(state, cardId), "product", []);
-      if (cost > left) refuse(state, { type: "card:select", seatId: a.id, cardId }, "action/not_enough_energy");
+      if (cost > left)
+        refuse(state, { type: "card:select", seatId: a.id, cardId }, "action/not_enough_energy");
     }
     // A seat of another role keeps its own budget.
     expect(energyOf(state, seatWithRoles(state, "t1", ["cm"]).id)).toEqual({ budget: 4, spent: 0, left: 4 });
@@ -440,11 +475,17 @@ describe("lock-in, the timer and the reveal", () => {
       expect(team?.roundScores).toHaveLength(1);
       const score = team?.roundScores[0] as RoundScore;
       expect(score.round).toBe(1);
-      const expected = seatsIn(state, teamId).flatMap((s) => (chosen.get(s.id) ?? []).map((cardId) => `${s.id}:${cardId}`));
+      const expected = seatsIn(state, teamId).flatMap((s) =>
+        (chosen.get(s.id) ?? []).map((cardId) => `${s.id}:${cardId}`),
+      );
       expect(score.plays.map((p) => `${p.seatId}:${p.cardId}`).sort()).toEqual(expected.sort());
       expect(team?.total).toBe(score.score);
     }
-    refuse(state, { type: "card:select", seatId: "p1", cardId: handOf(state, seat(state, "p1"))[0] as string }, "action/wrong_phase");
+    refuse(
+      state,
+      { type: "card:select", seatId: "p1", cardId: handOf(state, seat(state, "p1"))[0] as string },
+      "action/wrong_phase",
+    );
   });
 
   it("reveals on timer expiry with the selected (unlocked) cards counting", () => {
@@ -466,14 +507,27 @@ describe("lock-in, the timer and the reveal", () => {
     expect(state.round).toBe(2);
     expect(state.phase).toBe("planning");
     refuse(state, { type: "round:timerExpired", round: 1 }, "action/stale");
-    refuse(state, { type: "card:select", seatId: "p1", cardId: handOf(state, seat(state, "p1"))[0] as string, round: 1 }, "action/stale");
-    state = apply(state, { type: "card:select", seatId: "p1", cardId: handOf(state, seat(state, "p1"))[0] as string, round: 2 });
+    refuse(
+      state,
+      { type: "card:select", seatId: "p1", cardId: handOf(state, seat(state, "p1"))[0] as string, round: 1 },
+      "action/stale",
+    );
+    state = apply(state, {
+      type: "card:select",
+      seatId: "p1",
+      cardId: handOf(state, seat(state, "p1"))[0] as string,
+      round: 2,
+    });
     expect(seat(state, "p1").selected).toHaveLength(1);
   });
 
   it("refuses player commands and the timer while paused, and accepts them again after resume", () => {
     let state = selectSome(planning({ teamSize: 4, fillWithBots: false }, 4), ["p1"]);
-    state = apply(state, { type: "card:show", seatId: "p1", cardId: seat(state, "p1").selected[0] as string });
+    state = apply(state, {
+      type: "card:show",
+      seatId: "p1",
+      cardId: seat(state, "p1").selected[0] as string,
+    });
     state = apply(state, { type: "game:pause" });
     expect(state.paused).toBe(true);
     const unplayed = handOf(state, seat(state, "p2"))[0] as string;
@@ -558,7 +612,11 @@ describe("illegal commands", () => {
   it("never changes the state it is given, even for accepted commands", () => {
     const state = planning({ fillWithBots: false }, 4);
     const before = structuredClone(state);
-    const next = apply(state, { type: "card:select", seatId: "p1", cardId: handOf(state, seat(state, "p1"))[0] as string });
+    const next = apply(state, {
+      type: "card:select",
+      seatId: "p1",
+      cardId: handOf(state, seat(state, "p1"))[0] as string,
+    });
     expect(next).not.toBe(state);
     expect(next.version).toBe(state.version + 1);
     expect(state).toEqual(before);
@@ -584,14 +642,20 @@ function expectTraceable(state: GameState, score: RoundScore): void {
       if (points > 0) expected.push(`${play.seatId}|${card.id}|${duty}|${points}`);
     }
   }
-  expect(cardLines.map((l) => `${l.seatId}|${l.cardId}|${l.duty}|${l.points}`).sort()).toEqual(expected.sort());
+  expect(cardLines.map((l) => `${l.seatId}|${l.cardId}|${l.duty}|${l.points}`).sort()).toEqual(
+    expected.sort(),
+  );
   // Supply per duty is exactly the sum of the lines that supply it.
   for (const duty of DUTIES) {
     const traced = score.lines
-      .filter((l) => l.duty === duty && ["card", "handoff", "investment", "twist", "breadth"].includes(l.kind))
+      .filter(
+        (l) => l.duty === duty && ["card", "handoff", "investment", "twist", "breadth"].includes(l.kind),
+      )
       .reduce((sum, l) => sum + l.points, 0);
     expect(traced).toBeCloseTo(score.supply[duty], 6);
-    expect(score.lines.some((l) => l.kind === "demand" && l.duty === duty && l.points === score.demand[duty])).toBe(true);
+    expect(
+      score.lines.some((l) => l.kind === "demand" && l.duty === duty && l.points === score.demand[duty]),
+    ).toBe(true);
   }
   const mean = DUTIES.reduce((sum, d) => sum + score.coverage[d], 0) / DUTIES.length;
   const bonus = score.handoffs.reduce((sum, h) => sum + h.bonus, 0);

@@ -152,9 +152,17 @@ function addTeam(state: GameState): { state: GameState; team: Team } {
   };
 }
 
-/** Seats whose roles the lobby keeps when it rebalances: every seat with roles in a started game. */
+function pinnedInLobby(state: GameState, teamId: string): Set<string> {
+  return new Set(
+    seatsOfTeam(state, teamId)
+      .filter((s) => s.pinned)
+      .map((s) => s.id),
+  );
+}
+
+/** Seats whose roles a rebalance keeps: in the lobby those the facilitator set; later every seat with roles. */
 function pinnedSeats(state: GameState, teamId: string): Set<string> {
-  if (state.phase === "lobby") return new Set();
+  if (state.phase === "lobby") return pinnedInLobby(state, teamId);
   return new Set(
     seatsOfTeam(state, teamId)
       .filter((s) => s.roles.length > 0)
@@ -181,13 +189,17 @@ function addSeat(state: GameState, seatId: string, name: string, bot: BotStrateg
     teamId: team.id,
     roles: [],
     bot,
+    pinned: false,
     selected: [],
     shown: [],
     locked: false,
   };
   next = { ...withSeat(next, seat), seatOrder: [...next.seatOrder, seatId] };
   // In the lobby roles follow the team as it fills up; later a newcomer waits for the next round.
-  return { ok: true, state: state.phase === "lobby" ? rebalanceTeam(next, team.id, new Set()) : next };
+  return {
+    ok: true,
+    state: state.phase === "lobby" ? rebalanceTeam(next, team.id, pinnedSeats(next, team.id)) : next,
+  };
 }
 
 function removeSeat(state: GameState, seatId: string): ApplyResult {
@@ -199,7 +211,7 @@ function removeSeat(state: GameState, seatId: string): ApplyResult {
   if (seat.teamId) {
     const mates = seatsOfTeam(next, seat.teamId);
     if (state.phase === "lobby") {
-      next = rebalanceTeam(next, seat.teamId, new Set());
+      next = rebalanceTeam(next, seat.teamId, pinnedSeats(next, seat.teamId));
       if (mates.length === 0) next = dropEmptyTeam(next, seat.teamId);
     } else if (mates.length > 0 && seat.roles.length > 0) {
       // Hand the roles nobody else covers to the teammate wearing the fewest hats.
@@ -254,15 +266,15 @@ function assignSeat(
     ...seat,
     teamId: toTeam,
     roles: sorted ?? (toTeam !== fromTeam ? [] : seat.roles),
+    pinned: sorted ? true : toTeam !== fromTeam ? false : seat.pinned,
     selected: [],
     shown: [],
     locked: false,
   };
   let next = withSeat(state, moved);
   if (state.phase === "lobby") {
-    if (fromTeam && fromTeam !== toTeam) next = rebalanceTeam(next, fromTeam, new Set());
-    if (toTeam && !sorted) next = rebalanceTeam(next, toTeam, new Set([]));
-    if (toTeam && sorted) next = rebalanceTeam(next, toTeam, new Set([seatId]));
+    if (fromTeam && fromTeam !== toTeam) next = rebalanceTeam(next, fromTeam, pinnedSeats(next, fromTeam));
+    if (toTeam) next = rebalanceTeam(next, toTeam, pinnedSeats(next, toTeam));
     if (fromTeam && seatsOfTeam(next, fromTeam).length === 0) next = dropEmptyTeam(next, fromTeam);
   } else if (toTeam && moved.roles.length === 0) {
     next = rebalanceTeam(next, toTeam, pinnedSeats(next, toTeam));
@@ -283,9 +295,12 @@ function start(state: GameState): ApplyResult {
     let seats = seatsOfTeam(next, teamId);
     if (state.settings.fillWithBots) {
       while (seats.length < 4) {
-        let name = `Bot ${BOT_NAMES[botCount % BOT_NAMES.length]}`;
-        if (botCount >= BOT_NAMES.length) name += ` ${Math.floor(botCount / BOT_NAMES.length) + 1}`;
-        botCount++;
+        let name = "";
+        do {
+          name = `Bot ${BOT_NAMES[botCount % BOT_NAMES.length]}`;
+          if (botCount >= BOT_NAMES.length) name += ` ${Math.floor(botCount / BOT_NAMES.length) + 1}`;
+          botCount++;
+        } while (nameTaken(next, name));
         const id = `bot-${teamId}-${seats.length + 1}`;
         const bot: Seat = {
           id,
@@ -293,6 +308,7 @@ function start(state: GameState): ApplyResult {
           teamId,
           roles: [],
           bot: state.settings.botStrategy,
+          pinned: false,
           selected: [],
           shown: [],
           locked: false,
@@ -300,35 +316,12 @@ function start(state: GameState): ApplyResult {
         next = { ...withSeat(next, bot), seatOrder: [...next.seatOrder, id] };
         seats = seatsOfTeam(next, teamId);
       }
-      // Bots take the roles people do not hold, so people keep one role each.
-      const people = seats.filter((s) => !s.bot);
-      const pinned = new Set(people.length <= 4 ? [] : people.map((p) => p.id));
-      next = rebalanceTeam(next, teamId, pinned);
-      next = giveBotsLeftoverRoles(next, teamId);
-    } else {
-      next = rebalanceTeam(
-        next,
-        teamId,
-        new Set(seats.filter((s) => s.roles.length > 0 && state.phase !== "lobby").map((s) => s.id)),
-      );
     }
+    // People come first in seat order, so they get the first open roles and bots take the rest.
+    next = rebalanceTeam(next, teamId, pinnedInLobby(next, teamId));
   }
   const deals = dealRounds(state.deck, state.settings, state.seed);
   return { ok: true, state: { ...next, deals, phase: "reporting", round: 1 } };
-}
-
-/** After filling with bots, make sure the people hold the first roles and the bots the rest. */
-function giveBotsLeftoverRoles(state: GameState, teamId: string): GameState {
-  const seats = seatsOfTeam(state, teamId);
-  if (seats.length > 4) return state;
-  const ordered = [...seats.filter((s) => !s.bot), ...seats.filter((s) => s.bot)];
-  const hats: Role[] = ["pm", "pmm", "cm", "support"];
-  let next = state;
-  ordered.forEach((seat, i) => {
-    const role = hats[i];
-    if (role && seat.roles.join() !== role) next = withSeat(next, { ...seat, roles: [role] });
-  });
-  return next;
 }
 
 function pause(state: GameState, paused: boolean): ApplyResult {

@@ -30,6 +30,8 @@ export const Seat = z.object({
   teamId: TeamId.nullable(),
   roles: z.array(Role),
   bot: BotStrategy.nullable(),
+  /** Roles set by the facilitator: automatic balancing leaves them alone. */
+  pinned: z.boolean(),
   /** Cards chosen this round, in the order they were chosen. */
   selected: z.array(CardId),
   /** Cards this seat showed to its team this round (a logged statement, not a play). */
