@@ -224,6 +224,19 @@ describe("the lobby", () => {
     expect(new Set(names).size).toBe(names.length);
   });
 
+  it("keeps a facilitator's role assignment from the lobby at game:start", () => {
+    let state = join(newGame({ teamSize: 4 }), 3);
+    state = apply(state, { type: "seat:assign", seatId: "p1", roles: ["cm"] });
+    expect(seat(state, "p1").roles).toEqual(["cm"]);
+    state = apply(state, { type: "game:start" });
+    expect(seat(state, "p1").roles).toEqual(["cm"]);
+    expect(
+      seatsIn(state, "t1")
+        .flatMap((s) => s.roles)
+        .sort(),
+    ).toEqual([...ROLES].sort());
+  });
+
   it("does not add bots when fillWithBots is off", () => {
     const state = apply(join(newGame({ teamSize: 4, fillWithBots: false }), 6), { type: "game:start" });
     expect(state.seatOrder).toHaveLength(6);
@@ -348,12 +361,12 @@ describe("energy", () => {
     expect(accepted).toBeGreaterThan(0);
     expect(refused).toBeGreaterThan(0);
     // Unselecting gives the energy back.
-    const [first] = seat(state, "p1").selected;
+    const first = seat(state, "p1").selected[0] as string;
+    const card = cardOf(state, first);
     const spent = energyOf(state, "p1").spent;
-    state = apply(state, { type: "card:unselect", seatId: "p1", cardId: first as string });
-    expect(energyOf(state, "p1").spent).toBe(
-      spent - cardOf(state, first as string).cost - (cardOf(state, first as string).role === "pm" ? 0 : 1),
-    );
+    state = apply(state, { type: "card:unselect", seatId: "p1", cardId: first });
+    const offRole = seat(state, "p1").roles.includes(card.role) ? 0 : 1;
+    expect(energyOf(state, "p1").spent).toBe(spent - card.cost - offRole);
   });
 
   it("charges +1 for another role's card", () => {
@@ -762,5 +775,46 @@ describe("determinism", () => {
     const first = play(99);
     expect(first.phase).toBe("finished");
     expect(play(99)).toEqual(first);
+  });
+});
+
+// ─── seats leaving and moving ─────────────────────────────────────────────────
+
+describe("seats leaving and moving", () => {
+  it("does not reuse a team id after a lobby team empties", () => {
+    let state = join(newGame({ teamSize: 1 }), 2);
+    state = apply(state, { type: "seat:remove", seatId: "p1" });
+    state = apply(state, { type: "seat:add", seatId: "p3", name: "Third", bot: null });
+    expect(new Set(state.teamOrder).size).toBe(state.teamOrder.length);
+    for (const teamId of state.teamOrder) expect(seatsIn(state, teamId).length).toBeLessThanOrEqual(1);
+  });
+
+  it("does not score a team whose seats all left", () => {
+    let state = planning({ teamSize: 2, fillWithBots: false }, 4);
+    state = apply(state, { type: "seat:remove", seatId: "p3" });
+    state = apply(state, { type: "seat:remove", seatId: "p4" });
+    state = apply(state, { type: "round:forceReveal" });
+    expect(state.teams.t2?.roundScores).toEqual([]);
+    expect(state.teams.t2?.total).toBe(0);
+    expect(state.teams.t1?.roundScores).toHaveLength(1);
+  });
+
+  it("gives a bot a fresh seat id when a person already holds the usual one", () => {
+    let state = newGame({ teamSize: 4, fillWithBots: true });
+    state = apply(state, { type: "seat:add", seatId: "bot-t1-2", name: "Sneaky", bot: null });
+    state = apply(state, { type: "game:start" });
+    expect(new Set(state.seatOrder).size).toBe(state.seatOrder.length);
+    expect(state.seats["bot-t1-2"]?.name).toBe("Sneaky");
+    expect(new Set(seatsIn(state, "t1").flatMap((s) => s.roles)).size).toBe(4);
+  });
+
+  it("hands a moved seat's roles to a teammate so its old team keeps every role", () => {
+    let state = planning({ teamSize: 4, fillWithBots: false }, 8);
+    const moved = seatsIn(state, "t1")[0] as Seat;
+    state = apply(state, { type: "seat:assign", seatId: moved.id, teamId: "t2" });
+    expect(new Set(seatsIn(state, "t1").flatMap((s) => s.roles))).toEqual(
+      new Set(["pm", "pmm", "cm", "support"]),
+    );
+    expect(state.seats[moved.id]?.teamId).toBe("t2");
   });
 });

@@ -145,7 +145,10 @@ function smallestTeam(state: GameState): Team | undefined {
 }
 
 function addTeam(state: GameState): { state: GameState; team: Team } {
-  const team = newTeam(state.teamOrder.length);
+  // The first free number: a team that emptied in the lobby leaves its number to the next one.
+  let index = 0;
+  while (state.teams[newTeam(index).id]) index++;
+  const team = newTeam(index);
   return {
     state: { ...state, teams: { ...state.teams, [team.id]: team }, teamOrder: [...state.teamOrder, team.id] },
     team,
@@ -208,27 +211,29 @@ function removeSeat(state: GameState, seatId: string): ApplyResult {
   const seats = { ...state.seats };
   delete seats[seatId];
   let next: GameState = { ...state, seats, seatOrder: state.seatOrder.filter((id) => id !== seatId) };
-  if (seat.teamId) {
-    const mates = seatsOfTeam(next, seat.teamId);
-    if (state.phase === "lobby") {
-      next = rebalanceTeam(next, seat.teamId, pinnedSeats(next, seat.teamId));
-      if (mates.length === 0) next = dropEmptyTeam(next, seat.teamId);
-    } else if (mates.length > 0 && seat.roles.length > 0) {
-      // Hand the roles nobody else covers to the teammate wearing the fewest hats.
-      const covered = new Set(mates.flatMap((m) => m.roles));
-      const orphaned = seat.roles.filter((r) => !covered.has(r));
-      if (orphaned.length > 0) {
-        const heir = [...mates]
-          .filter((m) => m.roles.length > 0)
-          .sort((a, b) => a.roles.length - b.roles.length)[0];
-        if (heir) {
-          const roles = ROLES.filter((r) => heir.roles.includes(r) || orphaned.includes(r));
-          next = withSeat(next, { ...heir, roles });
-        }
-      }
-    }
-  }
+  if (seat.teamId) next = afterLeaving(next, seat.teamId, seat.roles);
   return { ok: true, state: maybeReveal(next) };
+}
+
+/**
+ * A seat left a team (removed, or moved elsewhere). In the lobby the team's roles are balanced
+ * again and an empty team disappears; during the game, roles nobody else covers go to the
+ * teammate wearing the fewest hats.
+ */
+function afterLeaving(state: GameState, teamId: string, roles: readonly Role[]): GameState {
+  const mates = seatsOfTeam(state, teamId);
+  if (state.phase === "lobby") {
+    const next = rebalanceTeam(state, teamId, pinnedSeats(state, teamId));
+    return mates.length === 0 ? dropEmptyTeam(next, teamId) : next;
+  }
+  const covered = new Set(mates.flatMap((m) => m.roles));
+  const orphaned = roles.filter((r) => !covered.has(r));
+  const heir = mates.filter((m) => m.roles.length > 0).sort((a, b) => a.roles.length - b.roles.length)[0];
+  if (orphaned.length === 0 || !heir) return state;
+  return withSeat(state, {
+    ...heir,
+    roles: ROLES.filter((r) => heir.roles.includes(r) || orphaned.includes(r)),
+  });
 }
 
 function dropEmptyTeam(state: GameState, teamId: string): GameState {
@@ -272,10 +277,9 @@ function assignSeat(
     locked: false,
   };
   let next = withSeat(state, moved);
+  if (fromTeam && fromTeam !== toTeam) next = afterLeaving(next, fromTeam, seat.roles);
   if (state.phase === "lobby") {
-    if (fromTeam && fromTeam !== toTeam) next = rebalanceTeam(next, fromTeam, pinnedSeats(next, fromTeam));
     if (toTeam) next = rebalanceTeam(next, toTeam, pinnedSeats(next, toTeam));
-    if (fromTeam && seatsOfTeam(next, fromTeam).length === 0) next = dropEmptyTeam(next, fromTeam);
   } else if (toTeam && moved.roles.length === 0) {
     next = rebalanceTeam(next, toTeam, pinnedSeats(next, toTeam));
   }
@@ -301,7 +305,8 @@ function start(state: GameState): ApplyResult {
           if (botCount >= BOT_NAMES.length) name += ` ${Math.floor(botCount / BOT_NAMES.length) + 1}`;
           botCount++;
         } while (nameTaken(next, name));
-        const id = `bot-${teamId}-${seats.length + 1}`;
+        let id = `bot-${teamId}-${seats.length + 1}`;
+        while (next.seats[id]) id += "b";
         const bot: Seat = {
           id,
           name,
@@ -380,7 +385,8 @@ function reveal(state: GameState): GameState {
   for (const teamId of state.teamOrder) {
     const team = teams[teamId];
     const ctx = roundContext(state, teamId);
-    if (!team || !ctx) continue;
+    // A team whose seats have all left is not scored: it has no one to cover anything.
+    if (!team || !ctx || !seatsOfTeam(state, teamId).some((s) => s.roles.length > 0)) continue;
     const reportsTo = team.reportsTo ?? "product";
     const plays: Play[] = [];
     const invested: Team["investments"] = [];
