@@ -421,25 +421,8 @@ describe("random command sequences", () => {
 
 // ─── garbage ──────────────────────────────────────────────────────────────────
 
-const COMMAND_TYPES = [
-  "seat:add",
-  "seat:remove",
-  "seat:setBot",
-  "seat:assign",
-  "game:start",
-  "game:pause",
-  "game:resume",
-  "round:forceReveal",
-  "round:next",
-  "game:end",
-  "round:timerExpired",
-  "team:chooseReporting",
-  "card:select",
-  "card:unselect",
-  "card:show",
-  "seat:lockIn",
-  "seat:unlock",
-];
+/** Every command type the engine knows, straight from the schema. */
+const COMMAND_TYPES: string[] = GameCommand.options.map((option) => option.shape.type.value);
 
 /** Objects that look like commands: a real or bogus type, and fields of any kind or missing. */
 const nearlyCommand = fc.record(
