@@ -11,7 +11,7 @@
  */
 import type { GameCommand } from "./commands";
 import { indexDeck } from "./deck-index";
-import { budgetFor, cardCost, frozenRoles, handOf, poolKey, twistEffects } from "./energy";
+import { budgetFor, cardCost, frozenRoles, handOf, playsOf, poolKey, twistEffects } from "./energy";
 import type { Random } from "./random";
 import { evaluatePlays, matchesHalf, metersAfter, type RoundContext, roundContext } from "./scoring";
 import { seatsOfTeam } from "./setup";
@@ -171,23 +171,9 @@ function takenByOthers(state: GameState, seat: Seat): Set<string> {
 
 function othersInPool(state: GameState, seat: Seat): Play[] {
   if (!seat.teamId) return [];
-  const index = indexDeck(state.deck);
-  const team = state.teams[seat.teamId];
-  const effects = twistEffects(state);
-  const out: Play[] = [];
-  for (const mate of seatsOfTeam(state, seat.teamId)) {
-    if (mate.id === seat.id || poolKey(mate) !== poolKey(seat)) continue;
-    for (const cardId of mate.selected) {
-      const card = index.cards.get(cardId);
-      if (card)
-        out.push({
-          seatId: mate.id,
-          cardId,
-          cost: cardCost(index, mate, card, team?.reportsTo ?? null, effects),
-        });
-    }
-  }
-  return out;
+  return seatsOfTeam(state, seat.teamId)
+    .filter((mate) => mate.id !== seat.id && poolKey(mate) === poolKey(seat))
+    .flatMap((mate) => playsOf(state, mate));
 }
 
 /**
@@ -199,9 +185,6 @@ function coordinatedPlan(state: GameState, seat: Seat): string[] {
   if (!seat.teamId) return [];
   const ctx = roundContext(state, seat.teamId);
   if (!ctx) return [];
-  const index = indexDeck(state.deck);
-  const team = state.teams[seat.teamId];
-  const effects = twistEffects(state);
   const free: Seat[] = [];
   const fixed: Play[] = [];
   for (const mate of seatsOfTeam(state, seat.teamId)) {
@@ -211,16 +194,7 @@ function coordinatedPlan(state: GameState, seat: Seat): string[] {
       free.push(mate);
       continue;
     }
-    const counted = mate.bot || mate.locked ? mate.selected : mate.shown;
-    for (const cardId of counted) {
-      const card = index.cards.get(cardId);
-      if (card)
-        fixed.push({
-          seatId: mate.id,
-          cardId,
-          cost: cardCost(index, mate, card, team?.reportsTo ?? null, effects),
-        });
-    }
+    fixed.push(...playsOf(state, mate, mate.bot || mate.locked ? mate.selected : mate.shown));
   }
   const { plays } = teamSearch(state, ctx, free, fixed);
   return plays.filter((p) => p.seatId === seat.id).map((p) => p.cardId);

@@ -4,7 +4,7 @@
  */
 import { type DeckIndex, indexDeck } from "./deck-index";
 import { type GameError, gameError } from "./errors";
-import type { GameState, Seat } from "./state";
+import type { GameState, Play, Seat } from "./state";
 import type { ActionCard, Role, ScenarioCard, TwistEffect } from "./vocabulary";
 
 export function currentDeal(state: GameState) {
@@ -73,6 +73,19 @@ export function cardCost(
   return Math.max(0, cost);
 }
 
+/** The given cards of a seat (its chosen ones by default) as plays, each with what it costs that seat now. */
+export function playsOf(state: GameState, seat: Seat, cardIds: readonly string[] = seat.selected): Play[] {
+  const index = indexDeck(state.deck);
+  const reportsTo = (seat.teamId ? state.teams[seat.teamId]?.reportsTo : null) ?? null;
+  const effects = twistEffects(state);
+  const out: Play[] = [];
+  for (const cardId of cardIds) {
+    const card = index.cards.get(cardId);
+    if (card) out.push({ seatId: seat.id, cardId, cost: cardCost(index, seat, card, reportsTo, effects) });
+  }
+  return out;
+}
+
 export interface Energy {
   budget: number;
   spent: number;
@@ -83,19 +96,13 @@ export interface Energy {
 export function energyOf(state: GameState, seatId: string): Energy {
   const seat = state.seats[seatId];
   if (!seat?.teamId) return { budget: 0, spent: 0, left: 0 };
-  const team = state.teams[seat.teamId];
-  const effects = twistEffects(state);
-  const budget = budgetFor(seat.roles, state.settings.energyPerRole, effects);
-  const index = indexDeck(state.deck);
+  const budget = budgetFor(seat.roles, state.settings.energyPerRole, twistEffects(state));
   const key = poolKey(seat);
   let spent = 0;
   for (const id of state.seatOrder) {
     const mate = state.seats[id];
     if (!mate || mate.teamId !== seat.teamId || poolKey(mate) !== key) continue;
-    for (const cardId of mate.selected) {
-      const card = index.cards.get(cardId);
-      if (card) spent += cardCost(index, mate, card, team?.reportsTo ?? null, effects);
-    }
+    for (const play of playsOf(state, mate)) spent += play.cost;
   }
   return { budget, spent, left: budget - spent };
 }

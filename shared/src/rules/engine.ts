@@ -5,7 +5,7 @@
  */
 import { GameCommand } from "./commands";
 import { indexDeck } from "./deck-index";
-import { cardCost, handOf, selectProblem, twistEffects } from "./energy";
+import { handOf, playsOf, selectProblem } from "./energy";
 import { type GameError, gameError } from "./errors";
 import { finalScore, roundContext, scoreRound } from "./scoring";
 import { balanceRoles, dealRounds, newTeam, seatsOfTeam } from "./setup";
@@ -379,7 +379,6 @@ function maybeBeginPlanning(state: GameState): GameState {
 /** Reveal: every team's choices count (locked or not) and are scored. */
 function reveal(state: GameState): GameState {
   const index = indexDeck(state.deck);
-  const effects = twistEffects(state);
   const teams = { ...state.teams };
   const seats = { ...state.seats };
   for (const teamId of state.teamOrder) {
@@ -391,11 +390,10 @@ function reveal(state: GameState): GameState {
     const plays: Play[] = [];
     const invested: Team["investments"] = [];
     for (const seat of seatsOfTeam(state, teamId)) {
+      plays.push(...playsOf(state, seat));
       for (const cardId of seat.selected) {
         const card = index.cards.get(cardId);
-        if (!card) continue;
-        plays.push({ seatId: seat.id, cardId, cost: cardCost(index, seat, card, reportsTo, effects) });
-        if (card.investment)
+        if (card?.investment)
           invested.push({
             cardId,
             seatId: seat.id,
