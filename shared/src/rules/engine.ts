@@ -278,11 +278,9 @@ function assignSeat(
   };
   let next = withSeat(state, moved);
   if (fromTeam && fromTeam !== toTeam) next = afterLeaving(next, fromTeam, seat.roles);
-  if (state.phase === "lobby") {
-    if (toTeam) next = rebalanceTeam(next, toTeam, pinnedSeats(next, toTeam));
-  } else if (toTeam && moved.roles.length === 0) {
+  // In the lobby the new team is balanced again; later only a seat that arrived without roles gets some.
+  if (toTeam && (state.phase === "lobby" || moved.roles.length === 0))
     next = rebalanceTeam(next, toTeam, pinnedSeats(next, toTeam));
-  }
   return { ok: true, state: next };
 }
 
@@ -323,7 +321,7 @@ function start(state: GameState): ApplyResult {
       }
     }
     // People come first in seat order, so they get the first open roles and bots take the rest.
-    next = rebalanceTeam(next, teamId, pinnedInLobby(next, teamId));
+    next = rebalanceTeam(next, teamId, pinnedSeats(next, teamId));
   }
   const deals = dealRounds(state.deck, state.settings, state.seed);
   return { ok: true, state: { ...next, deals, phase: "reporting", round: 1 } };
@@ -384,12 +382,13 @@ function reveal(state: GameState): GameState {
   for (const teamId of state.teamOrder) {
     const team = teams[teamId];
     const ctx = roundContext(state, teamId);
+    const teamSeats = seatsOfTeam(state, teamId);
     // A team whose seats have all left is not scored: it has no one to cover anything.
-    if (!team || !ctx || !seatsOfTeam(state, teamId).some((s) => s.roles.length > 0)) continue;
+    if (!team || !ctx || !teamSeats.some((s) => s.roles.length > 0)) continue;
     const reportsTo = team.reportsTo ?? "product";
     const plays: Play[] = [];
     const invested: Team["investments"] = [];
-    for (const seat of seatsOfTeam(state, teamId)) {
+    for (const seat of teamSeats) {
       plays.push(...playsOf(state, seat));
       for (const cardId of seat.selected) {
         const card = index.cards.get(cardId);
