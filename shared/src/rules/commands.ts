@@ -27,6 +27,8 @@ export const GameCommand = z.discriminatedUnion("type", [
     .strict(),
   z.object({ type: z.literal("seat:remove"), seatId: SeatId }).strict(),
   z.object({ type: z.literal("seat:setBot"), seatId: SeatId, bot: BotStrategy.nullable() }).strict(),
+  // A person takes over a bot's seat (or an away seat) under their own name; it keeps the seat's cards.
+  z.object({ type: z.literal("seat:takeOver"), seatId: SeatId, name: SeatName }).strict(),
   z
     .object({
       type: z.literal("seat:assign"),
@@ -36,6 +38,7 @@ export const GameCommand = z.discriminatedUnion("type", [
     })
     .strict(),
   // Facilitator
+  z.object({ type: z.literal("game:setBots"), fillWithBots: z.boolean() }).strict(),
   z.object({ type: z.literal("game:start") }).strict(),
   z.object({ type: z.literal("game:pause") }).strict(),
   z.object({ type: z.literal("game:resume") }).strict(),

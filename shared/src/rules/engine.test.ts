@@ -818,3 +818,36 @@ describe("seats leaving and moving", () => {
     expect(state.seats[moved.id]?.teamId).toBe("t2");
   });
 });
+
+// ─── people arriving late and the bots toggle ─────────────────────────────────
+
+describe("taking over a seat and toggling bots", () => {
+  it("lets a latecomer take over a bot's seat with its cards, under their own name", () => {
+    let state = planning({ teamSize: 4, fillWithBots: true }, 2);
+    const bot = seatsIn(state, "t1").find((s) => s.bot) as Seat;
+    const taken = applyUnknown(state, { type: "seat:takeOver", seatId: bot.id, name: "  Zoë  Late " });
+    if (!taken.ok) throw new Error(taken.error.message);
+    state = taken.state;
+    const seat = state.seats[bot.id] as Seat;
+    expect(seat.name).toBe("Zoë Late");
+    expect(seat.bot).toBeNull();
+    expect(seat.roles).toEqual(bot.roles);
+    expect(viewFor(state, { kind: "seat", seatId: bot.id }).me?.hand.length).toBeGreaterThan(0);
+  });
+
+  it("refuses a take-over under a name someone else uses", () => {
+    const state = planning({ teamSize: 4, fillWithBots: true }, 2);
+    const bot = seatsIn(state, "t1").find((s) => s.bot) as Seat;
+    const taken = state.seats.p1?.name as string;
+    refuse(state, { type: "seat:takeOver", seatId: bot.id, name: taken.toUpperCase() }, "seat/name_taken");
+    refuse(state, { type: "seat:takeOver", seatId: "nobody", name: "Zed" }, "seat/not_found");
+  });
+
+  it("switches bot filling off in the lobby, and refuses once the game has started", () => {
+    let state = join(newGame({ teamSize: 4, fillWithBots: true }), 2);
+    state = apply(state, { type: "game:setBots", fillWithBots: false });
+    state = apply(state, { type: "game:start" });
+    expect(state.seatOrder).toHaveLength(2);
+    refuse(state, { type: "game:setBots", fillWithBots: true }, "game/already_started");
+  });
+});

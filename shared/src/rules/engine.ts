@@ -84,6 +84,15 @@ function dispatch(state: GameState, command: GameCommand): ApplyResult {
       return setBot(state, command.seatId, command.bot);
     case "seat:assign":
       return assignSeat(state, command.seatId, command.teamId, command.roles);
+    case "seat:takeOver":
+      return takeOver(state, command.seatId, command.name);
+    case "game:setBots":
+      if (state.phase !== "lobby")
+        return fail("game/already_started", "Bots fill empty roles when the game starts; it has started.");
+      return {
+        ok: true,
+        state: { ...state, settings: { ...state.settings, fillWithBots: command.fillWithBots } },
+      };
     case "game:start":
       return start(state);
     case "game:pause":
@@ -247,6 +256,15 @@ function setBot(state: GameState, seatId: string, bot: BotStrategy | null): Appl
   if (!seat) return fail("seat/not_found", "That seat is not in this game.");
   if (state.phase === "finished") return fail("game/finished", "The game is over.");
   return { ok: true, state: withSeat(state, { ...seat, bot }) };
+}
+
+function takeOver(state: GameState, seatId: string, name: string): ApplyResult {
+  const seat = state.seats[seatId];
+  if (!seat) return fail("seat/not_found", "That seat is not in this game.");
+  if (state.phase === "finished") return fail("game/finished", "The game is over.");
+  if (nameTaken(state, name, seatId))
+    return fail("seat/name_taken", `Someone here is already called "${name}". Pick another name.`);
+  return { ok: true, state: withSeat(state, { ...seat, name, bot: null }) };
 }
 
 function assignSeat(

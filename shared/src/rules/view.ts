@@ -8,7 +8,7 @@ import { indexDeck } from "./deck-index";
 import { cardCost, type Energy, energyOf, handOf, poolKey, selectProblem, twistEffects } from "./energy";
 import { midGameRound } from "./engine";
 import type { GameState, Meters, RoundScore, Seat } from "./state";
-import type { ActionCard, ReportingSide, Role, ScenarioCard } from "./vocabulary";
+import type { ActionCard, Investment, ReportingSide, Role, ScenarioCard } from "./vocabulary";
 
 export type Viewer = { kind: "seat"; seatId: string } | { kind: "host" } | { kind: "facilitator" };
 
@@ -18,7 +18,7 @@ export interface CardView {
   title: string;
   text: string;
   points: ActionCard["points"];
-  investment: ActionCard["investment"] | null;
+  investment: Investment | null;
   /** What the card costs the viewing seat now (another role's card +1, twists, reporting discount). */
   cost: number;
   /** Another role's card: allowed, for +1 energy. */
@@ -134,6 +134,12 @@ function cardsFor(state: GameState, viewer: Seat, ids: readonly string[]): CardV
     if (card) out.push(cardView(state, viewer, card, null));
   }
   return out;
+}
+
+/** Only the seat's own part of its view (its hand, choices, energy and teammates), or null for no such seat. */
+export function seatPartOf(state: GameState, seatId: string): SeatOwnView | null {
+  const seat = state.seats[seatId];
+  return seat ? ownView(state, seat) : null;
 }
 
 function ownView(state: GameState, seat: Seat): SeatOwnView {

@@ -1,0 +1,195 @@
+/**
+ * `createServer({ store, clock, config })`: the HTTP server and socket.io, wired to the room
+ * registry. Nothing here is global, so a test can start as many servers as it likes on port 0.
+ */
+import { createServer as createHttpServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import { Server, type ServerOptions, type Socket } from "socket.io";
+import { type Clock, systemClock } from "./clock";
+import { createRoutes } from "./http/routes";
+import { createLogger, type Logger } from "./logger";
+import { createMetrics } from "./metrics";
+import { RoomRegistry } from "./rooms/registry";
+import { attachHandlers, type SocketLimits } from "./sockets/handlers";
+import { FailedJoinLimiter } from "./sockets/limits";
+import type { RoomStore } from "./store/room-store";
+
+export interface ServerConfig {
+  /** The folder of the built client (index.html), or null to serve none. */
+  clientDir: string | null;
+  /** The address links are built from; else the request's host. */
+  publicUrl: string | null;
+  /** Origins (besides the server's own) whose pages may open sockets. */
+  allowedOrigins: string[];
+  /** Use the X-Forwarded-For address (behind a reverse proxy) for per-address limits. */
+  trustProxy: boolean;
+  limits: SocketLimits;
+  failedJoinsPerMinute: number;
+  roomsPerMinute: number;
+  /** How long a seat's person may be gone before the room shows the seat as away. */
+  awayAfterMs: number;
+  /** Let socket.io restore a socket's session after a short drop (never relied on). */
+  connectionStateRecovery: boolean;
+  /** A socket.io adapter (for several processes); the in-memory one when absent. */
+  adapter?: ServerOptions["adapter"];
+}
+
+export const defaultConfig: ServerConfig = {
+  clientDir: null,
+  publicUrl: null,
+  allowedOrigins: [],
+  trustProxy: false,
+  limits: { eventsPerSecond: 10, eventBurst: 20, floodDisconnectAfter: 40 },
+  failedJoinsPerMinute: 10,
+  roomsPerMinute: 30,
+  awayAfterMs: 10_000,
+  connectionStateRecovery: true,
+};
+
+export interface BoxlessServer {
+  listen(port: number, host?: string): Promise<number>;
+  url(): string;
+  rooms: RoomRegistry;
+  io: Server;
+  close(): Promise<void>;
+}
+
+const MAX_SOCKET_MESSAGE = 16 * 1024;
+
+function lanAddress(): string | null {
+  for (const list of Object.values(os.networkInterfaces()))
+    for (const net of list ?? []) if (net.family === "IPv4" && !net.internal) return net.address;
+  return null;
+}
+
+function isLoopback(host: string): boolean {
+  return /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i.test(host);
+}
+
+export async function createServer(options: {
+  store: RoomStore;
+  clock?: Clock;
+  logger?: Logger;
+  config?: Partial<ServerConfig>;
+}): Promise<BoxlessServer> {
+  const config: ServerConfig = { ...defaultConfig, ...options.config };
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger("silent");
+  const startedAt = clock.now();
+  const http = createHttpServer();
+  let port = 0;
+
+  const addressOf = (req: IncomingMessage): string => {
+    const forwarded = req.headers["x-forwarded-for"];
+    if (config.trustProxy && typeof forwarded === "string") return forwarded.split(",")[0]?.trim() ?? "";
+    return req.socket.remoteAddress ?? "";
+  };
+  const basesFor = (req: IncomingMessage) => {
+    if (config.publicUrl) return { base: config.publicUrl.replace(/\/$/, ""), lan: null };
+    const host = req.headers.host ?? `localhost:${port}`;
+    const hostname = host.replace(/:\d+$/, "");
+    const lanIp = isLoopback(hostname) ? lanAddress() : null;
+    return { base: `http://${host}`, lan: lanIp ? `http://${lanIp}:${port}` : null };
+  };
+
+  let registry: RoomRegistry;
+  const metrics = createMetrics({
+    sockets: () => io.engine.clientsCount,
+    rooms: () => registry.activeCount,
+    players: () => registry.all().reduce((n, room) => n + room.connectedSeats, 0),
+  });
+  registry = new RoomRegistry({ store: options.store, clock, logger, awayAfterMs: config.awayAfterMs });
+
+  const allowedOrigins = new Set(config.allowedOrigins.map((o) => o.replace(/\/$/, "")));
+  if (config.publicUrl) allowedOrigins.add(new URL(config.publicUrl).origin);
+  const io = new Server(http, {
+    maxHttpBufferSize: MAX_SOCKET_MESSAGE,
+    serveClient: false,
+    ...(config.connectionStateRecovery
+      ? { connectionStateRecovery: { maxDisconnectionDuration: 30_000, skipMiddlewares: true } }
+      : {}),
+    ...(config.adapter ? { adapter: config.adapter } : {}),
+    // Pages from another origin may not open sockets here unless allowed; programs (no Origin) may.
+    allowRequest: (req, callback) => {
+      const origin = req.headers.origin;
+      if (!origin) return callback(null, true);
+      let sameHost = false;
+      try {
+        sameHost = new URL(origin).host === req.headers.host;
+      } catch {
+        return callback("origin not allowed", false);
+      }
+      callback(
+        sameHost || allowedOrigins.has(origin) ? null : "origin not allowed",
+        sameHost || allowedOrigins.has(origin),
+      );
+    },
+  });
+
+  const failedJoins = new FailedJoinLimiter(clock, config.failedJoinsPerMinute);
+  const socketAddress = (socket: Socket) => addressOf(socket.request);
+  attachHandlers(io, {
+    rooms: registry,
+    clock,
+    logger,
+    metrics,
+    limits: config.limits,
+    failedJoins,
+    addressOf: socketAddress,
+    seatLink: (room, token) =>
+      `${room.record.links.join.replace(/\/join\/.*$/, "")}/seat/${room.code}#${token}`,
+  });
+
+  const route = createRoutes({
+    rooms: registry,
+    clock,
+    logger,
+    metrics,
+    startedAt,
+    clientDir: config.clientDir,
+    basesFor,
+    health: () => ({
+      sockets: io.engine.clientsCount,
+      players: registry.all().reduce((n, room) => n + room.connectedSeats, 0),
+    }),
+    roomCreations: new FailedJoinLimiter(clock, config.roomsPerMinute),
+    addressOf,
+  });
+  http.on("request", (req, res) => {
+    // socket.io answers its own path; everything else is ours.
+    if (req.url?.startsWith("/socket.io/")) return;
+    void route(req, res);
+  });
+
+  const restored = await registry.restore();
+  if (restored > 0)
+    logger.info("rooms.restored", `${restored} unfinished room(s) rebuilt from the log`, { restored });
+
+  return {
+    rooms: registry,
+    io,
+    listen(wanted, host) {
+      return new Promise((resolve, reject) => {
+        http.once("error", reject);
+        http.listen(wanted, host, () => {
+          port = (http.address() as AddressInfo).port;
+          logger.info("server.listening", `Boxless listening on http://${host ?? "localhost"}:${port}`, {
+            port,
+          });
+          resolve(port);
+        });
+      });
+    },
+    url: () => `http://127.0.0.1:${port}`,
+    async close() {
+      await registry.close();
+      await new Promise<void>((resolve) => {
+        io.close(() => resolve());
+      });
+      http.closeAllConnections?.();
+      await options.store.close();
+      logger.info("server.stopped", "Boxless stopped");
+    },
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * Every room this server holds, by code. Unfinished rooms are rebuilt from the log at start (their
+ * timers resume with the time they had left); finished ones are loaded when someone asks for them.
+ */
+import { randomInt } from "node:crypto";
+import {
+  builtinDeck,
+  type Deck,
+  ROOM_CODE_ALPHABET,
+  ROOM_CODE_LENGTH,
+  type RoomSettings,
+} from "@boxless/shared";
+import type { RoomRecord } from "../store/room-store";
+import { newToken, Room, type RoomDeps } from "./room";
+
+const TIMER_CHECKPOINT_MS = 2_000;
+
+export function newRoomCode(): string {
+  let code = "";
+  for (let i = 0; i < ROOM_CODE_LENGTH; i++) code += ROOM_CODE_ALPHABET[randomInt(ROOM_CODE_ALPHABET.length)];
+  return code;
+}
+
+export class RoomRegistry {
+  private readonly rooms = new Map<string, Room>();
+  private readonly loading = new Map<string, Promise<Room | null>>();
+  private checkpoint: ReturnType<typeof setInterval> | null = null;
+
+  constructor(private readonly deps: RoomDeps) {}
+
+  /** Rebuild every unfinished room from the store, and start checkpointing running timers. */
+  async restore(): Promise<number> {
+    const records = await this.deps.store.unfinishedRooms();
+    for (const record of records) {
+      try {
+        this.rooms.set(record.code, await Room.load(record, this.deps));
+      } catch (error) {
+        this.deps.logger.error(
+          "room.replay_failed",
+          `room ${record.code} could not be rebuilt: ${String(error)}`,
+          {
+            code: record.code,
+          },
+        );
+      }
+    }
+    this.checkpoint = setInterval(() => void this.saveTimers(), TIMER_CHECKPOINT_MS);
+    this.checkpoint.unref();
+    return this.rooms.size;
+  }
+
+  /** Store each running timer's time left, so a crash costs at most a checkpoint's worth of timer. */
+  async saveTimers(): Promise<void> {
+    for (const room of this.rooms.values())
+      if (room.timerRunning) await this.deps.store.saveTimer(room.code, room.savedTimer());
+  }
+
+  async create(
+    settings: RoomSettings,
+    deck: Deck | null,
+    links: (code: string) => RoomRecord["links"],
+  ): Promise<Room> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const code = newRoomCode();
+      if (this.rooms.has(code)) continue;
+      const record: RoomRecord = {
+        code,
+        createdAt: this.deps.clock.now(),
+        seed: randomInt(2 ** 31),
+        settings,
+        deck: deck ?? builtinDeck,
+        facilitatorToken: newToken(),
+        links: links(code),
+        finishedAt: null,
+      };
+      if (!(await this.deps.store.createRoom(record))) continue;
+      const room = await Room.load(record, this.deps);
+      this.rooms.set(code, room);
+      this.deps.logger.info(
+        "room.created",
+        `room ${code} created (deck "${record.deck.name}", ${settings.rounds} rounds, teams of ${settings.teamSize})`,
+        { code },
+      );
+      return room;
+    }
+    throw new Error("could not find a free room code");
+  }
+
+  /** The room with this code, loading a finished one from the store; null if there is none. */
+  async get(code: string): Promise<Room | null> {
+    const loaded = this.rooms.get(code);
+    if (loaded) return loaded;
+    let pending = this.loading.get(code);
+    if (!pending) {
+      pending = (async () => {
+        const record = await this.deps.store.getRoom(code);
+        if (!record) return null;
+        const room = await Room.load(record, this.deps);
+        this.rooms.set(code, room);
+        return room;
+      })().finally(() => this.loading.delete(code));
+      this.loading.set(code, pending);
+    }
+    return pending;
+  }
+
+  async delete(code: string): Promise<boolean> {
+    const room = await this.get(code);
+    if (!room) return false;
+    room.close({ code: "room/deleted", message: "The facilitator deleted this room." });
+    this.rooms.delete(code);
+    await this.deps.store.deleteRoom(code);
+    this.deps.logger.info("room.deleted", `room ${code} deleted`, { code });
+    return true;
+  }
+
+  all(): Room[] {
+    return [...this.rooms.values()];
+  }
+
+  get activeCount(): number {
+    let n = 0;
+    for (const room of this.rooms.values()) if (!room.finished) n++;
+    return n;
+  }
+
+  /** Stop timers and save their time left (a clean shutdown). */
+  async close(): Promise<void> {
+    if (this.checkpoint) clearInterval(this.checkpoint);
+    for (const room of this.rooms.values()) await room.idle();
+    await this.saveTimers();
+    for (const room of this.rooms.values()) room.close();
+  }
+}

@@ -1,0 +1,749 @@
+/**
+ * One room: a game, its action log and the sockets watching it. A room forwards every command to
+ * the shared rules engine and holds no rule of its own. Commands are processed one at a time, in
+ * the order they arrive: apply the rule → append to the log → (bots answer, timers move) → send each
+ * socket what changed in its own view → ack. A rejected command is answered and changes nothing.
+ */
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import {
+  type Ack,
+  applyCommand,
+  createGame,
+  createRandom,
+  diffView,
+  type ErrorBody,
+  type ErrorCode,
+  errorAck,
+  type GameCommand,
+  type GameState,
+  isPlayerCommand,
+  okAck,
+  type PatchOp,
+  type PublicGameView,
+  planBotCommands,
+  type RoomInfo,
+  type RoomView,
+  type SeatOwnView,
+  type Session,
+  seatPartOf,
+  type TimerView,
+  type ViewerKind,
+  viewFor,
+} from "@boxless/shared";
+import type { Clock, TimerHandle } from "../clock";
+import type { Logger } from "../logger";
+import type { Actor, LogEntry, RoomRecord, RoomStore, SavedTimer } from "../store/room-store";
+
+/** What the room needs of a socket: an id and a way to push to it. Keeps the room free of socket.io. */
+export interface Peer {
+  id: string;
+  push(event: string, payload: unknown): void;
+}
+
+export type Who = { viewer: "seat"; seatId: string } | { viewer: "host" } | { viewer: "facilitator" };
+
+interface Attachment {
+  peer: Peer;
+  who: Who;
+  /** The version of the last view this peer was sent. */
+  version: number;
+  /** The seat part of the last view sent (seats only). */
+  me: SeatOwnView | null;
+}
+
+interface ActiveTimer {
+  kind: "round" | "advance";
+  round: number;
+  durationMs: number;
+  /** Left at the last start, pause or resume. */
+  leftMs: number;
+  endsAt: number | null;
+  handle: TimerHandle | null;
+}
+
+export interface RoomDeps {
+  store: RoomStore;
+  clock: Clock;
+  logger: Logger;
+  /** Called after each accepted entry (metrics, other processes). */
+  onEntry?: (code: string, entry: LogEntry) => void;
+  /** How long a seat's person may be gone before the room shows the seat as away. */
+  awayAfterMs?: number;
+}
+
+const AWAY_AFTER_MS = 10_000;
+const MAX_BOT_COMMANDS = 400;
+const MAX_CONFLICT_RETRIES = 5;
+
+export function newToken(): string {
+  return randomBytes(24).toString("base64url");
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+type Outcome<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
+const refuse = (code: ErrorCode, message: string): { ok: false; error: ErrorBody } => ({
+  ok: false,
+  error: { code, message },
+});
+
+export class Room {
+  readonly code: string;
+  readonly record: RoomRecord;
+  private state: GameState;
+  private seq = 0;
+  private readonly deps: RoomDeps;
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  private readonly tokens = new Map<string, string>(); // token → seat
+  private readonly seatTokens = new Map<string, string>(); // seat → token
+  private readonly revoked = new Map<string, "seat/replaced" | "seat/removed">();
+  private readonly acks = new Map<string, { seq: number; ack: unknown }>();
+
+  private readonly attachments = new Map<string, Attachment>();
+  private lastRoom: RoomInfo | null = null;
+  private lastGame: PublicGameView | null = null;
+  private readonly connected = new Map<string, number>(); // seat → sockets
+  private readonly away = new Set<string>();
+  private readonly awayTimers = new Map<string, TimerHandle>();
+  private timer: ActiveTimer | null = null;
+
+  private constructor(record: RoomRecord, state: GameState, deps: RoomDeps) {
+    this.code = record.code;
+    this.record = record;
+    this.state = state;
+    this.deps = deps;
+  }
+
+  /** Build a room from its record and log: replay every entry through the engine (no clock is read). */
+  static async load(record: RoomRecord, deps: RoomDeps): Promise<Room> {
+    const created = createGame(
+      {
+        rounds: record.settings.rounds,
+        teamSize: record.settings.teamSize,
+        fillWithBots: record.settings.fillWithBots,
+        botStrategy: record.settings.botStrategy,
+      },
+      record.deck,
+      record.seed,
+    );
+    if (!created.ok) throw new Error(`room ${record.code}: ${created.error.message}`);
+    const room = new Room(record, created.value, deps);
+    await room.catchUp();
+    // After a restart nobody is connected yet: everyone gets the usual grace before showing as away.
+    for (const id of room.state.seatOrder) if (!room.state.seats[id]?.bot) room.startAwayTimer(id);
+    room.syncTimer(await deps.store.loadTimer(record.code));
+    room.rememberBoard();
+    return room;
+  }
+
+  get version(): number {
+    return this.seq;
+  }
+
+  get game(): GameState {
+    return this.state;
+  }
+
+  get finished(): boolean {
+    return this.state.phase === "finished";
+  }
+
+  get peerCount(): number {
+    return this.attachments.size;
+  }
+
+  /** Seats with a person connected right now. */
+  get connectedSeats(): number {
+    return this.connected.size;
+  }
+
+  // ─── the queue ──────────────────────────────────────────────────────────────
+
+  /** Run a task after every earlier one: a room handles one thing at a time. */
+  private run<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(task, task);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Read entries other writers appended (a shared store) and apply them. */
+  private async catchUp(): Promise<void> {
+    for (const entry of await this.deps.store.entries(this.code, this.seq)) {
+      if (entry.seq !== this.seq + 1) throw new Error(`room ${this.code}: log gap at ${this.seq + 1}`);
+      let next = this.state;
+      if (entry.command) {
+        const result = applyCommand(this.state, entry.command);
+        if (!result.ok)
+          throw new Error(`room ${this.code}: replay of #${entry.seq} refused: ${result.error.message}`);
+        next = result.state;
+      }
+      this.remember(entry, next);
+    }
+  }
+
+  private remember(entry: LogEntry, state: GameState): void {
+    this.state = state;
+    this.seq = entry.seq;
+    if (entry.actionId) this.acks.set(`${entry.actor}|${entry.actionId}`, { seq: entry.seq, ack: entry.ack });
+    if (entry.grant) {
+      const old = this.seatTokens.get(entry.grant.seatId);
+      if (old) {
+        this.tokens.delete(old);
+        this.revoked.set(old, "seat/replaced");
+      }
+      this.tokens.set(entry.grant.token, entry.grant.seatId);
+      this.seatTokens.set(entry.grant.seatId, entry.grant.token);
+    }
+    if (entry.command?.type === "seat:remove") {
+      const token = this.seatTokens.get(entry.command.seatId);
+      if (token) {
+        this.tokens.delete(token);
+        this.seatTokens.delete(entry.command.seatId);
+        this.revoked.set(token, "seat/removed");
+      }
+    }
+  }
+
+  /**
+   * Apply one command and append it to the log. On a sequence conflict (another writer got there
+   * first) read what it wrote and try again against the new state.
+   */
+  private async commit(
+    actor: Actor,
+    actionId: string | null,
+    build: (
+      state: GameState,
+    ) => Outcome<{ command: GameCommand | null; grant?: LogEntry["grant"]; ack: unknown }>,
+  ): Promise<Outcome<{ entry: LogEntry }>> {
+    for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
+      const built = build(this.state);
+      if (!built.ok) return built;
+      let next = this.state;
+      if (built.data.command) {
+        const result = applyCommand(this.state, built.data.command);
+        if (!result.ok) return result;
+        next = result.state;
+      }
+      const entry: LogEntry = {
+        seq: this.seq + 1,
+        at: this.deps.clock.now(),
+        actor,
+        actionId,
+        command: built.data.command,
+        grant: built.data.grant ?? null,
+        ack: built.data.ack,
+      };
+      const appended = await this.deps.store.append(this.code, entry);
+      if (appended.ok) {
+        this.remember(entry, next);
+        this.deps.onEntry?.(this.code, entry);
+        return { ok: true, data: { entry } };
+      }
+      await this.catchUp();
+    }
+    return refuse("server/conflict", "The room is busy; try again.");
+  }
+
+  /** After accepted entries: let bots answer, move the timers, store the end, send the views. */
+  private async settle(before: GameState, actors: Set<string>): Promise<void> {
+    const actorsWithBots = new Set(actors);
+    await this.runBots(actorsWithBots);
+    this.syncTimer(null);
+    if (this.state.phase === "finished" && before.phase !== "finished") {
+      await this.deps.store.markFinished(this.code, this.deps.clock.now());
+      this.deps.logger.info("game.finished", `room ${this.code}: game over`, { code: this.code });
+    }
+    if (this.state.phase === "revealed" && (before.phase !== "revealed" || before.round !== this.state.round))
+      this.deps.logger.info("round.revealed", `room ${this.code}: round ${this.state.round} revealed`, {
+        code: this.code,
+        round: this.state.round,
+      });
+    this.fanOut(before, actorsWithBots);
+  }
+
+  private async runBots(actors: Set<string>): Promise<void> {
+    for (let count = 0; count < MAX_BOT_COMMANDS; ) {
+      let acted = false;
+      for (const seatId of this.state.seatOrder) {
+        if (!this.state.seats[seatId]?.bot) continue;
+        const random = createRandom(this.state.seed, this.seq + 1);
+        for (const command of planBotCommands(this.state, seatId, random)) {
+          const phase = this.state.phase;
+          const done = await this.commit(`bot:${seatId}`, null, () => ({
+            ok: true,
+            data: { command, ack: null },
+          }));
+          if (!done.ok) break;
+          actors.add(seatId);
+          acted = true;
+          count++;
+          if (this.state.phase !== phase) break;
+        }
+      }
+      if (!acted) break;
+    }
+  }
+
+  // ─── what people send ───────────────────────────────────────────────────────
+
+  /** A seat's own action, the facilitator's command or a timer: one rules command, logged. */
+  act(
+    actor: Actor,
+    actionId: string | null,
+    command: GameCommand,
+    guard?: (state: GameState) => ErrorBody | null,
+  ): Promise<Ack<{ version: number }>> {
+    return this.run(async () => {
+      const repeat = actionId ? this.acks.get(`${actor}|${actionId}`) : undefined;
+      if (repeat) return okAck(repeat.ack as { version: number });
+      const before = this.state;
+      const done = await this.commit(actor, actionId, (state) => {
+        const problem = guard?.(state);
+        if (problem) return { ok: false, error: problem };
+        return { ok: true, data: { command, ack: { version: this.seq + 1 } } };
+      });
+      if (!done.ok) return { ok: false as const, error: done.error };
+      const actors = new Set<string>();
+      if (isPlayerCommand(command)) actors.add(command.seatId);
+      if (command.type === "seat:remove")
+        this.dropPeersOf(command.seatId, "seat/removed", "The facilitator removed you from this game.");
+      await this.settle(before, actors);
+      return okAck({ version: (done.data.entry.ack as { version: number }).version });
+    });
+  }
+
+  /** A person joins with a name: a new seat, or (after the start) a bot's or an away seat. */
+  join(
+    name: string,
+    actionId: string,
+    peer: Peer,
+  ): Promise<Ack<{ seatId: string; seatToken: string; session: Session }>> {
+    return this.run(async () => {
+      const repeat = this.acks.get(`join|${actionId}`);
+      if (repeat) {
+        const { seatId, seatToken } = repeat.ack as { seatId: string; seatToken: string };
+        if (this.tokens.get(seatToken) !== seatId)
+          return errorAck("seat/replaced", "That seat has been handed to another device.");
+        return okAck({ seatId, seatToken, session: this.attachNow(peer, { viewer: "seat", seatId }) });
+      }
+      if (this.finished)
+        return errorAck("room/finished", "This game is over; ask the facilitator for a new room code.");
+      const before = this.state;
+      const token = newToken();
+      const done = await this.commit("join", actionId, (state) => {
+        const seatId = this.seatForNewcomer(state, name);
+        const reclaim =
+          seatId &&
+          state.seats[seatId]?.name.toLocaleLowerCase() === name.toLocaleLowerCase() &&
+          !state.seats[seatId]?.bot;
+        const command: GameCommand | null = !seatId
+          ? { type: "seat:add", seatId: `s${this.seq + 1}`, name, bot: null }
+          : reclaim
+            ? null
+            : { type: "seat:takeOver", seatId, name };
+        const id = seatId ?? `s${this.seq + 1}`;
+        return {
+          ok: true,
+          data: { command, grant: { seatId: id, token }, ack: { seatId: id, seatToken: token } },
+        };
+      });
+      if (!done.ok) return { ok: false as const, error: done.error };
+      const { seatId, seatToken } = done.data.entry.ack as { seatId: string; seatToken: string };
+      this.dropPeersOf(seatId, "seat/replaced", "Someone else now holds this seat.", peer.id);
+      this.deps.logger.info("seat.joined", `room ${this.code}: ${name} joined (seat ${seatId})`, {
+        code: this.code,
+        seatId,
+      });
+      await this.settle(before, new Set());
+      return okAck({ seatId, seatToken, session: this.attachNow(peer, { viewer: "seat", seatId }) });
+    });
+  }
+
+  /**
+   * The seat a newcomer takes: their own away seat (same name, a new device), else after the start
+   * a bot's seat on the team with the fewest people, else an away seat; null for a new seat.
+   */
+  private seatForNewcomer(state: GameState, name: string): string | null {
+    const lower = name.toLocaleLowerCase();
+    const seats = state.seatOrder.flatMap((id) => (state.seats[id] ? [state.seats[id]] : []));
+    const own = seats.find((s) => !s.bot && s.name.toLocaleLowerCase() === lower);
+    if (own) return this.away.has(own.id) ? own.id : null;
+    if (state.phase === "lobby") return null;
+    const people = (teamId: string | null) => seats.filter((s) => s.teamId === teamId && !s.bot).length;
+    const bots = seats
+      .filter((s) => s.bot && s.roles.length > 0)
+      .sort((a, b) => people(a.teamId) - people(b.teamId));
+    if (bots[0]) return bots[0].id;
+    return seats.find((s) => !s.bot && this.away.has(s.id))?.id ?? null;
+  }
+
+  /** A seat's person comes back with their token. */
+  rejoin(token: string, peer: Peer): Promise<Ack<{ seatId: string; session: Session }>> {
+    return this.run(async () => {
+      const seatId = this.tokens.get(token);
+      if (!seatId || !this.state.seats[seatId]) {
+        const why = this.revoked.get(token);
+        if (why === "seat/replaced")
+          return errorAck(why, "This seat has been handed to another device. Join again with your name.");
+        if (why === "seat/removed")
+          return errorAck(why, "The facilitator removed this seat. Join again with your name.");
+        return errorAck("auth/invalid_token", "That seat token is not valid in this room.");
+      }
+      return okAck({ seatId, session: this.attachNow(peer, { viewer: "seat", seatId }) });
+    });
+  }
+
+  watch(peer: Peer): Promise<Ack<{ session: Session }>> {
+    return this.run(async () => okAck({ session: this.attachNow(peer, { viewer: "host" }) }));
+  }
+
+  facilitate(token: string, peer: Peer): Promise<Ack<{ session: Session }>> {
+    return this.run(async () => {
+      if (!sameSecret(token, this.record.facilitatorToken))
+        return errorAck("auth/invalid_token", "That facilitator link is not valid for this room.");
+      return okAck({ session: this.attachNow(peer, { viewer: "facilitator" }) });
+    });
+  }
+
+  /** A full view again, for a peer that lost track. */
+  sync(peer: Peer): Promise<Ack<{ session: Session }>> {
+    return this.run(async () => {
+      const attached = this.attachments.get(peer.id);
+      if (!attached) return errorAck("auth/not_in_room", "Join or watch a room first.");
+      return okAck({ session: this.attachNow(peer, attached.who) });
+    });
+  }
+
+  /** The facilitator hands a seat to another device: a new token; the old one stops working. */
+  handOver(seatId: string, actionId: string, linkFor: (token: string) => string) {
+    return this.run(async (): Promise<Ack<{ seatId: string; seatToken: string; link: string }>> => {
+      const repeat = this.acks.get(`facilitator|${actionId}`);
+      if (repeat) return okAck(repeat.ack as { seatId: string; seatToken: string; link: string });
+      const seat = this.state.seats[seatId];
+      if (!seat) return errorAck("seat/not_found", "That seat is not in this game.");
+      if (seat.bot) return errorAck("seat/is_bot", "A bot plays that seat; switch the bot off first.");
+      const token = newToken();
+      const done = await this.commit("facilitator", actionId, () => ({
+        ok: true,
+        data: {
+          command: null,
+          grant: { seatId, token },
+          ack: { seatId, seatToken: token, link: linkFor(token) },
+        },
+      }));
+      if (!done.ok) return { ok: false as const, error: done.error };
+      this.dropPeersOf(seatId, "seat/replaced", "The facilitator handed this seat to another device.");
+      return okAck(done.data.entry.ack as { seatId: string; seatToken: string; link: string });
+    });
+  }
+
+  /** The seat's own person leaves the game. */
+  leave(seatId: string, actionId: string, peer: Peer): Promise<Ack<Record<string, never>>> {
+    return this.run(async () => {
+      const actor: Actor = `seat:${seatId}`;
+      if (this.acks.has(`${actor}|${actionId}`)) return okAck({});
+      const before = this.state;
+      const done = await this.commit(actor, actionId, () => ({
+        ok: true,
+        data: { command: { type: "seat:remove", seatId }, ack: {} },
+      }));
+      if (!done.ok) return { ok: false as const, error: done.error };
+      this.detachNow(peer.id);
+      this.dropPeersOf(seatId, "seat/removed", "You left this game.");
+      await this.settle(before, new Set());
+      return okAck({});
+    });
+  }
+
+  /** The token of a seat, for tests and tools that must prove who holds it. */
+  holdsToken(seatId: string, token: string): boolean {
+    return this.seatTokens.get(seatId) === token;
+  }
+
+  // ─── sockets, presence and views ────────────────────────────────────────────
+
+  attachedAs(peerId: string): Who | null {
+    return this.attachments.get(peerId)?.who ?? null;
+  }
+
+  /** Forget a peer (its socket closed). */
+  detach(peerId: string): void {
+    void this.run(async () => this.detachNow(peerId));
+  }
+
+  private attachNow(peer: Peer, who: Who): Session {
+    this.detachNow(peer.id);
+    const me = who.viewer === "seat" ? seatPartOf(this.state, who.seatId) : null;
+    this.attachments.set(peer.id, { peer, who, version: this.seq, me });
+    if (who.viewer === "seat") {
+      this.connected.set(who.seatId, (this.connected.get(who.seatId) ?? 0) + 1);
+      this.clearAwayTimer(who.seatId);
+      if (this.away.delete(who.seatId)) this.pushPresence();
+    }
+    return {
+      code: this.code,
+      viewer: who.viewer,
+      seatId: who.viewer === "seat" ? who.seatId : null,
+      view: this.fullView(who.viewer, me),
+      away: [...this.away],
+      serverTime: this.deps.clock.now(),
+    };
+  }
+
+  private detachNow(peerId: string): void {
+    const attached = this.attachments.get(peerId);
+    if (!attached) return;
+    this.attachments.delete(peerId);
+    if (attached.who.viewer !== "seat") return;
+    const seatId = attached.who.seatId;
+    const left = (this.connected.get(seatId) ?? 1) - 1;
+    if (left > 0) this.connected.set(seatId, left);
+    else {
+      this.connected.delete(seatId);
+      if (this.state.seats[seatId]) this.startAwayTimer(seatId);
+    }
+  }
+
+  private dropPeersOf(
+    seatId: string,
+    code: "seat/replaced" | "seat/removed",
+    message: string,
+    except?: string,
+  ): void {
+    for (const [peerId, attached] of this.attachments) {
+      if (peerId === except || attached.who.viewer !== "seat" || attached.who.seatId !== seatId) continue;
+      attached.peer.push("session:ended", { code, message });
+      this.detachNow(peerId);
+    }
+    this.clearAwayTimer(seatId);
+    if (this.away.delete(seatId)) this.pushPresence();
+  }
+
+  private startAwayTimer(seatId: string): void {
+    this.clearAwayTimer(seatId);
+    const handle = this.deps.clock.setTimeout(() => {
+      this.awayTimers.delete(seatId);
+      if (this.closed || this.connected.has(seatId) || !this.state.seats[seatId]) return;
+      this.away.add(seatId);
+      this.pushPresence();
+    }, this.deps.awayAfterMs ?? AWAY_AFTER_MS);
+    this.awayTimers.set(seatId, handle);
+  }
+
+  private clearAwayTimer(seatId: string): void {
+    const handle = this.awayTimers.get(seatId);
+    if (handle !== undefined) this.deps.clock.clearTimeout(handle);
+    this.awayTimers.delete(seatId);
+  }
+
+  private pushPresence(): void {
+    const away = [...this.away];
+    for (const attached of this.attachments.values()) attached.peer.push("presence:changed", { away });
+  }
+
+  isAway(seatId: string): boolean {
+    return this.away.has(seatId);
+  }
+
+  private publicGame(): PublicGameView {
+    const { version: _v, viewer: _w, me: _m, ...game } = viewFor(this.state, { kind: "host" });
+    return game;
+  }
+
+  private roomInfo(): RoomInfo {
+    const timer: TimerView | null = this.timer
+      ? {
+          kind: this.timer.kind,
+          round: this.timer.round,
+          durationMs: this.timer.durationMs,
+          endsAt: this.timer.endsAt,
+          leftMs: this.timer.leftMs,
+        }
+      : null;
+    return {
+      code: this.code,
+      deckName: this.record.deck.name,
+      settings: this.record.settings,
+      timer,
+      links: this.record.links,
+    };
+  }
+
+  private rememberBoard(): void {
+    this.lastRoom = this.roomInfo();
+    this.lastGame = this.publicGame();
+  }
+
+  private fullView(viewer: ViewerKind, me: SeatOwnView | null): RoomView {
+    if (!this.lastRoom || !this.lastGame) this.rememberBoard();
+    return {
+      version: this.seq,
+      viewer,
+      room: this.lastRoom as RoomInfo,
+      game: this.lastGame as PublicGameView,
+      me,
+    };
+  }
+
+  /**
+   * Send each peer what changed in its own view. The board's changes are worked out once for the
+   * room; a seat's own part only for seats a command could have touched (the acting seats' teams,
+   * unless the phase, round or pause changed, or the facilitator moved people).
+   */
+  private fanOut(before: GameState, actors: Set<string>): void {
+    const room = this.roomInfo();
+    const game = this.publicGame();
+    const common: PatchOp[] = [
+      ...diffView(this.lastRoom, room).map((op) => ({ ...op, p: ["room", ...op.p] })),
+      ...diffView(this.lastGame, game).map((op) => ({ ...op, p: ["game", ...op.p] })),
+    ];
+    this.lastRoom = room;
+    this.lastGame = game;
+    const everyone =
+      actors.size === 0 ||
+      before.phase !== this.state.phase ||
+      before.round !== this.state.round ||
+      before.paused !== this.state.paused;
+    const teams = new Set<string>();
+    if (!everyone)
+      for (const id of actors) {
+        const team = this.state.seats[id]?.teamId ?? before.seats[id]?.teamId;
+        if (team) teams.add(team);
+      }
+    const mine = new Map<string, SeatOwnView | null>();
+    for (const attached of this.attachments.values()) {
+      let ops = common;
+      if (attached.who.viewer === "seat") {
+        const seatId = attached.who.seatId;
+        const team = this.state.seats[seatId]?.teamId;
+        if (everyone || (team && teams.has(team))) {
+          if (!mine.has(seatId)) mine.set(seatId, seatPartOf(this.state, seatId));
+          const me = mine.get(seatId) ?? null;
+          const own = diffView(attached.me, me);
+          attached.me = me;
+          if (own.length > 0) ops = [...common, ...own.map((op) => ({ ...op, p: ["me", ...op.p] }))];
+        }
+      }
+      if (ops.length === 0) continue;
+      attached.peer.push("view:patched", { base: attached.version, version: this.seq, ops });
+      attached.version = this.seq;
+    }
+  }
+
+  // ─── timers ─────────────────────────────────────────────────────────────────
+
+  /** Start, pause, resume or stop the room's countdown to match the game; `restored` after a restart. */
+  private syncTimer(restored: SavedTimer | null): void {
+    const { settings } = this.record;
+    const { phase, round, paused } = this.state;
+    const wanted =
+      phase === "planning" && settings.timerSeconds !== null
+        ? { kind: "round" as const, durationMs: settings.timerSeconds * 1000 }
+        : phase === "revealed" && settings.autoAdvanceSeconds !== null
+          ? { kind: "advance" as const, durationMs: settings.autoAdvanceSeconds * 1000 }
+          : null;
+    const now = this.deps.clock.now();
+    let changed = false;
+    if (!wanted) {
+      if (this.timer) {
+        this.stopTimer();
+        this.timer = null;
+        changed = true;
+      }
+    } else if (!this.timer || this.timer.kind !== wanted.kind || this.timer.round !== round) {
+      this.stopTimer();
+      const left =
+        restored && restored.kind === wanted.kind && restored.round === round
+          ? Math.max(0, Math.min(wanted.durationMs, restored.leftMs))
+          : wanted.durationMs;
+      this.timer = {
+        kind: wanted.kind,
+        round,
+        durationMs: wanted.durationMs,
+        leftMs: left,
+        endsAt: null,
+        handle: null,
+      };
+      changed = true;
+    }
+    const timer = this.timer;
+    if (timer) {
+      if (paused && timer.endsAt !== null) {
+        timer.leftMs = Math.max(0, timer.endsAt - now);
+        timer.endsAt = null;
+        this.stopTimer();
+        changed = true;
+      } else if (!paused && timer.endsAt === null) {
+        timer.endsAt = now + timer.leftMs;
+        timer.handle = this.deps.clock.setTimeout(() => this.expire(timer.kind, timer.round), timer.leftMs);
+        changed = true;
+      }
+    }
+    if (changed) void this.deps.store.saveTimer(this.code, this.savedTimer());
+  }
+
+  private stopTimer(): void {
+    if (this.timer?.handle) this.deps.clock.clearTimeout(this.timer.handle);
+    if (this.timer) this.timer.handle = null;
+  }
+
+  /** The countdown as stored: time left now, so a restart resumes with what it had. */
+  savedTimer(): SavedTimer | null {
+    const timer = this.timer;
+    if (!timer) return null;
+    const running = timer.endsAt !== null;
+    const leftMs = running ? Math.max(0, (timer.endsAt as number) - this.deps.clock.now()) : timer.leftMs;
+    return { kind: timer.kind, round: timer.round, leftMs, running };
+  }
+
+  get timerRunning(): boolean {
+    return this.timer?.endsAt != null;
+  }
+
+  private expire(kind: "round" | "advance", round: number): void {
+    void this.run(async () => {
+      if (this.closed) return;
+      const { phase, paused } = this.state;
+      if (paused || this.state.round !== round) return;
+      const before = this.state;
+      if (kind === "round" && phase === "planning") {
+        const done = await this.commit("timer", null, () => ({
+          ok: true,
+          data: { command: { type: "round:timerExpired", round }, ack: null },
+        }));
+        if (done.ok) await this.settle(before, new Set());
+      } else if (kind === "advance" && phase === "revealed") {
+        const done = await this.commit("timer", null, () => ({
+          ok: true,
+          data: { command: { type: "round:next" }, ack: null },
+        }));
+        if (done.ok) await this.settle(before, new Set());
+      }
+    }).catch((error: unknown) =>
+      this.deps.logger.error("timer.failed", `room ${this.code}: timer failed: ${String(error)}`, {
+        code: this.code,
+      }),
+    );
+  }
+
+  /** Tell every peer the room is gone and stop its timers. */
+  close(reason?: { code: "room/deleted"; message: string }): void {
+    this.closed = true;
+    this.stopTimer();
+    for (const handle of this.awayTimers.values()) this.deps.clock.clearTimeout(handle);
+    this.awayTimers.clear();
+    if (reason) for (const attached of this.attachments.values()) attached.peer.push("session:ended", reason);
+    this.attachments.clear();
+  }
+
+  /** Wait for every queued task (tests, shutdown). */
+  async idle(): Promise<void> {
+    await this.queue;
+  }
+}

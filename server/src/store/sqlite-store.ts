@@ -1,0 +1,198 @@
+/**
+ * The embedded store: one SQLite file (better-sqlite3) in WAL mode. An entry is written before its
+ * ack is sent; with `synchronous=NORMAL` a committed entry survives the process being killed (not a
+ * power cut, which would need `FULL` at a cost on every action). The primary key (room, seq) is
+ * the log's unique key: a second writer for the same sequence number gets `conflict`.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import type { AppendResult, LogEntry, RoomRecord, RoomStore, SavedTimer } from "./room-store";
+
+const SCHEMA_VERSION = 1;
+
+interface RoomRow {
+  code: string;
+  created_at: number;
+  seed: number;
+  settings: string;
+  deck: string;
+  facilitator_token: string;
+  links: string;
+  finished_at: number | null;
+}
+
+interface EntryRow {
+  seq: number;
+  at: number;
+  actor: string;
+  action_id: string | null;
+  command: string | null;
+  grant_json: string | null;
+  ack: string;
+}
+
+function roomFrom(row: RoomRow): RoomRecord {
+  return {
+    code: row.code,
+    createdAt: row.created_at,
+    seed: row.seed,
+    settings: JSON.parse(row.settings),
+    deck: JSON.parse(row.deck),
+    facilitatorToken: row.facilitator_token,
+    links: JSON.parse(row.links),
+    finishedAt: row.finished_at,
+  };
+}
+
+function entryFrom(row: EntryRow): LogEntry {
+  return {
+    seq: row.seq,
+    at: row.at,
+    actor: row.actor as LogEntry["actor"],
+    actionId: row.action_id,
+    command: row.command === null ? null : JSON.parse(row.command),
+    grant: row.grant_json === null ? null : JSON.parse(row.grant_json),
+    ack: JSON.parse(row.ack),
+  };
+}
+
+export class SqliteRoomStore implements RoomStore {
+  private readonly db: Database.Database;
+  private readonly statements;
+
+  /** `file` is a path, or ":memory:". The folder is created if needed. */
+  constructor(file: string) {
+    if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma("synchronous = NORMAL");
+    this.db.pragma("busy_timeout = 5000");
+    this.migrate();
+    this.statements = {
+      createRoom: this.db.prepare(
+        `INSERT OR IGNORE INTO rooms (code, created_at, seed, settings, deck, facilitator_token, links)
+         VALUES (@code, @createdAt, @seed, @settings, @deck, @facilitatorToken, @links)`,
+      ),
+      getRoom: this.db.prepare("SELECT * FROM rooms WHERE code = ?"),
+      unfinished: this.db.prepare("SELECT * FROM rooms WHERE finished_at IS NULL ORDER BY created_at"),
+      append: this.db.prepare(
+        `INSERT INTO actions (room, seq, at, actor, action_id, command, grant_json, ack)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      entries: this.db.prepare(
+        "SELECT seq, at, actor, action_id, command, grant_json, ack FROM actions WHERE room = ? AND seq > ? ORDER BY seq",
+      ),
+      finish: this.db.prepare("UPDATE rooms SET finished_at = ? WHERE code = ?"),
+      saveTimer: this.db.prepare("UPDATE rooms SET timer = ? WHERE code = ?"),
+      loadTimer: this.db.prepare("SELECT timer FROM rooms WHERE code = ?"),
+      deleteRoom: this.db.prepare("DELETE FROM rooms WHERE code = ?"),
+      deleteActions: this.db.prepare("DELETE FROM actions WHERE room = ?"),
+      count: this.db.prepare("SELECT count(*) AS n FROM actions"),
+    };
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma("user_version", { simple: true }) as number;
+    if (version > SCHEMA_VERSION)
+      throw new Error(
+        `The database was written by a newer Boxless (schema ${version}); this one knows ${SCHEMA_VERSION}.`,
+      );
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS rooms (
+        code TEXT PRIMARY KEY,
+        created_at INTEGER NOT NULL,
+        seed INTEGER NOT NULL,
+        settings TEXT NOT NULL,
+        deck TEXT NOT NULL,
+        facilitator_token TEXT NOT NULL,
+        links TEXT NOT NULL,
+        finished_at INTEGER,
+        timer TEXT
+      );
+      CREATE TABLE IF NOT EXISTS actions (
+        room TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        action_id TEXT,
+        command TEXT,
+        grant_json TEXT,
+        ack TEXT NOT NULL,
+        PRIMARY KEY (room, seq)
+      ) WITHOUT ROWID;
+    `);
+    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }
+
+  async createRoom(room: RoomRecord): Promise<boolean> {
+    const result = this.statements.createRoom.run({
+      ...room,
+      settings: JSON.stringify(room.settings),
+      deck: JSON.stringify(room.deck),
+      links: JSON.stringify(room.links),
+    });
+    return result.changes === 1;
+  }
+
+  async getRoom(code: string): Promise<RoomRecord | null> {
+    const row = this.statements.getRoom.get(code) as RoomRow | undefined;
+    return row ? roomFrom(row) : null;
+  }
+
+  async unfinishedRooms(): Promise<RoomRecord[]> {
+    return (this.statements.unfinished.all() as RoomRow[]).map(roomFrom);
+  }
+
+  async append(code: string, entry: LogEntry): Promise<AppendResult> {
+    try {
+      this.statements.append.run(
+        code,
+        entry.seq,
+        entry.at,
+        entry.actor,
+        entry.actionId,
+        entry.command === null ? null : JSON.stringify(entry.command),
+        entry.grant === null ? null : JSON.stringify(entry.grant),
+        JSON.stringify(entry.ack ?? null),
+      );
+      return { ok: true };
+    } catch (error) {
+      if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_PRIMARYKEY")
+        return { ok: false, reason: "conflict" };
+      throw error;
+    }
+  }
+
+  async entries(code: string, afterSeq = 0): Promise<LogEntry[]> {
+    return (this.statements.entries.all(code, afterSeq) as EntryRow[]).map(entryFrom);
+  }
+
+  async markFinished(code: string, at: number): Promise<void> {
+    this.statements.finish.run(at, code);
+  }
+
+  async saveTimer(code: string, timer: SavedTimer | null): Promise<void> {
+    this.statements.saveTimer.run(timer === null ? null : JSON.stringify(timer), code);
+  }
+
+  async loadTimer(code: string): Promise<SavedTimer | null> {
+    const row = this.statements.loadTimer.get(code) as { timer: string | null } | undefined;
+    return row?.timer ? (JSON.parse(row.timer) as SavedTimer) : null;
+  }
+
+  async deleteRoom(code: string): Promise<void> {
+    this.db.transaction(() => {
+      this.statements.deleteActions.run(code);
+      this.statements.deleteRoom.run(code);
+    })();
+  }
+
+  async countEntries(): Promise<number> {
+    return (this.statements.count.get() as { n: number }).n;
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
