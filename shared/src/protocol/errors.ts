@@ -14,6 +14,7 @@ export const WIRE_ERROR_CODES = [
   "room/not_found",
   "room/join_limited",
   "room/finished",
+  "room/deleted",
   "auth/invalid_token",
   "auth/not_facilitator",
   "auth/not_in_room",
