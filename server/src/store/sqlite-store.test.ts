@@ -1,0 +1,107 @@
+/**
+ * The action log on a real SQLite file: entries come back in order, a sequence number can be taken
+ * only once, and two rooms sharing one log (as two server processes would) stay in step: the one
+ * that loses a race reads what the other wrote and applies its own command after it.
+ */
+import { builtinDeck, RoomSettings } from "@boxless/shared";
+import { afterEach, describe, expect, it } from "vitest";
+import { ManualClock } from "../clock";
+import { createLogger } from "../logger";
+import { Room } from "../rooms/room";
+import { tempDbFile } from "../testing/harness";
+import type { LogEntry, RoomRecord } from "./room-store";
+import { SqliteRoomStore } from "./sqlite-store";
+
+const stores: SqliteRoomStore[] = [];
+afterEach(async () => {
+  for (const s of stores.splice(0)) await s.close();
+});
+
+function open(file = tempDbFile()): SqliteRoomStore {
+  const store = new SqliteRoomStore(file);
+  stores.push(store);
+  return store;
+}
+
+const record: RoomRecord = {
+  code: "K7QXP",
+  createdAt: 0,
+  seed: 42,
+  settings: RoomSettings.parse({ fillWithBots: false, timerSeconds: null }),
+  deck: builtinDeck,
+  facilitatorToken: "f".repeat(32),
+  links: { join: "http://example/join/K7QXP", lanJoin: null },
+  finishedAt: null,
+};
+
+const entry = (seq: number, name: string): LogEntry => ({
+  seq,
+  at: seq * 1000,
+  actor: "join",
+  actionId: `action-${seq}-xyz`,
+  command: { type: "seat:add", seatId: `s${seq}`, name, bot: null },
+  grant: { seatId: `s${seq}`, token: `token-${seq}-${"t".repeat(20)}` },
+  ack: { seatId: `s${seq}`, seatToken: `token-${seq}-${"t".repeat(20)}` },
+});
+
+describe("the SQLite action log", () => {
+  it("keeps entries in order and refuses a sequence number that is taken", async () => {
+    const store = open();
+    expect(await store.createRoom(record)).toBe(true);
+    expect(await store.createRoom(record)).toBe(false);
+    expect(await store.append(record.code, entry(1, "Ann"))).toEqual({ ok: true });
+    expect(await store.append(record.code, entry(2, "Bo"))).toEqual({ ok: true });
+    expect(await store.append(record.code, entry(2, "Cy"))).toEqual({ ok: false, reason: "conflict" });
+    expect(await store.entries(record.code)).toEqual([entry(1, "Ann"), entry(2, "Bo")]);
+    expect(await store.entries(record.code, 1)).toEqual([entry(2, "Bo")]);
+  });
+
+  it("survives closing and opening the file again", async () => {
+    const file = tempDbFile();
+    const first = open(file);
+    await first.createRoom(record);
+    await first.append(record.code, entry(1, "Ann"));
+    await first.saveTimer(record.code, { kind: "round", round: 1, leftMs: 1234, running: true });
+    await first.close();
+    const second = open(file);
+    expect(await second.getRoom(record.code)).toEqual(record);
+    expect(await second.entries(record.code)).toEqual([entry(1, "Ann")]);
+    expect(await second.loadTimer(record.code)).toEqual({
+      kind: "round",
+      round: 1,
+      leftMs: 1234,
+      running: true,
+    });
+    expect((await second.unfinishedRooms()).map((r) => r.code)).toEqual([record.code]);
+    await second.markFinished(record.code, 99);
+    expect(await second.unfinishedRooms()).toEqual([]);
+    expect((await second.getRoom(record.code))?.finishedAt).toBe(99);
+  });
+
+  it("lets two rooms share one log: the slower writer catches up instead of overwriting", async () => {
+    const file = tempDbFile();
+    const deps = (store: SqliteRoomStore) => ({
+      store,
+      clock: new ManualClock(),
+      logger: createLogger("silent"),
+    });
+    const storeA = open(file);
+    const storeB = open(file);
+    await storeA.createRoom(record);
+    const a = await Room.load(record, deps(storeA));
+    const b = await Room.load(record, deps(storeB));
+    const peer = (id: string) => ({ id, push: () => undefined });
+    expect((await a.join("Ann", "join-ann-0001", peer("a1"))).ok).toBe(true);
+    // b has not seen Ann's entry: its append of seq 1 conflicts, it reads seq 1, then writes seq 2.
+    expect((await b.join("Bo", "join-bo-00001", peer("b1"))).ok).toBe(true);
+    expect(b.version).toBe(2);
+    expect(b.game.seatOrder.map((id) => b.game.seats[id]?.name)).toEqual(["Ann", "Bo"]);
+    const log = await storeA.entries(record.code);
+    expect(log.map((e) => e.seq)).toEqual([1, 2]);
+    // And a name clash across the two is still caught, because b judged Bo's join against Ann's.
+    const clash = await b.join("ann", "join-ann-0002", peer("b2"));
+    expect(clash.ok ? "accepted" : clash.error.code).toBe("seat/name_taken");
+    a.close();
+    b.close();
+  });
+});

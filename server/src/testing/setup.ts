@@ -1,0 +1,47 @@
+/** Common set-ups for integration tests: a room with people in it, started, in planning. */
+
+import type { RoomSettingsInput } from "@boxless/shared";
+import type { GameConnection } from "../../../client/src/net/connection";
+import { ok, type TestServer, waitFor } from "./harness";
+
+export interface Table {
+  code: string;
+  facilitatorToken: string;
+  facilitator: GameConnection;
+  host: GameConnection;
+  players: GameConnection[];
+  /** Each player's seat token, as their join ack gave it. */
+  tokens: string[];
+}
+
+/** Create a room, attach a facilitator and a host screen, and let `people` join. */
+export async function openTable(
+  t: TestServer,
+  people: number,
+  settings: RoomSettingsInput = {},
+): Promise<Table> {
+  const room = await t.createRoom({ settings: { fillWithBots: false, timerSeconds: null, ...settings } });
+  const facilitator = t.client();
+  ok(await facilitator.facilitate(room.code, room.facilitatorToken));
+  const host = t.client();
+  ok(await host.watch(room.code));
+  const players: GameConnection[] = [];
+  const tokens: string[] = [];
+  for (let i = 1; i <= people; i++) {
+    const player = t.client();
+    tokens.push(ok(await player.join(room.code, `Player ${i}`)).seatToken);
+    players.push(player);
+  }
+  return { code: room.code, facilitatorToken: room.facilitatorToken, facilitator, host, players, tokens };
+}
+
+/** Start the game and let every team decide where Community reports: the table is then planning round 1. */
+export async function startPlanning(table: Table): Promise<void> {
+  ok(await table.facilitator.control("game:start"));
+  await waitFor(() => table.host.view?.game.phase === "reporting", "the reporting decision");
+  for (const team of table.host.view?.game.teams ?? []) {
+    const decider = table.players.find((p) => p.seatId === team.seats[0]?.id);
+    if (decider) ok(await decider.play("team:chooseReporting", { side: "product" }));
+  }
+  await waitFor(() => table.players.every((p) => p.view?.game.phase === "planning"), "planning");
+}
