@@ -255,6 +255,15 @@ export class Room {
     const actorsWithBots = new Set(actors);
     await this.runBots(actorsWithBots);
     this.syncTimer(null);
+    if (before.phase === "lobby" && this.state.phase !== "lobby")
+      this.deps.logger.info(
+        "game.started",
+        `room ${this.code}: game started with ${this.state.seatOrder.length} seats`,
+        {
+          code: this.code,
+          seats: this.state.seatOrder.length,
+        },
+      );
     if (this.state.phase === "finished" && before.phase !== "finished") {
       await this.deps.store.markFinished(this.code, this.deps.clock.now());
       this.deps.logger.info("game.finished", `room ${this.code}: game over`, { code: this.code });

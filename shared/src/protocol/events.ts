@@ -68,7 +68,8 @@ export const HandOverAck = z.object({ seatId: z.string(), seatToken: Token, link
  */
 const PlayerBase = {
   actionId: ActionId,
-  round: z.number().int().min(1).max(12),
+  /** 0 in the lobby. */
+  round: z.number().int().min(0).max(12),
   phase: z.enum(["reporting", "planning"]).optional(),
   seatId: SeatId.optional(),
 };

@@ -1,0 +1,45 @@
+/**
+ * `npm start` runs this first: build the client (vite) when client/dist is missing or older than
+ * any of its sources, so a fresh checkout and an edited one both serve the current client.
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const built = path.join(root, "client", "dist", "index.html");
+const sources = [
+  "client/src",
+  "client/index.html",
+  "client/vite.config.ts",
+  "client/public",
+  "shared/src",
+  "assets",
+];
+
+function newest(file: string): number {
+  if (!fs.existsSync(file)) return 0;
+  const stat = fs.statSync(file);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let latest = stat.mtimeMs;
+  for (const name of fs.readdirSync(file)) latest = Math.max(latest, newest(path.join(file, name)));
+  return latest;
+}
+
+const builtAt = fs.existsSync(built) ? fs.statSync(built).mtimeMs : 0;
+const sourcesAt = Math.max(...sources.map((s) => newest(path.join(root, s))));
+if (builtAt >= sourcesAt) {
+  console.log("client: up to date (client/dist)");
+} else {
+  console.log("client: building (vite build)…");
+  const result = spawnSync(
+    "npx",
+    ["vite", "build", "--config", "client/vite.config.ts", "--logLevel", "warn"],
+    {
+      cwd: root,
+      stdio: "inherit",
+    },
+  );
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
