@@ -139,6 +139,8 @@ export class Room {
     for (const id of room.state.seatOrder) if (!room.state.seats[id]?.bot) room.startAwayTimer(id);
     room.syncTimer(await deps.store.loadTimer(record.code));
     room.rememberBoard();
+    // If the server stopped between a person's command and the bots' answers, the bots answer now.
+    if (!room.finished) void room.run(() => room.settle(room.state, new Set()));
     return room;
   }
 
@@ -393,8 +395,14 @@ export class Room {
   }
 
   /** A seat's person comes back with their token. */
-  rejoin(token: string, peer: Peer): Promise<Ack<{ seatId: string; session: Session }>> {
+  rejoin(token: string, peer: Peer, lastVersion = 0): Promise<Ack<{ seatId: string; session: Session }>> {
     return this.run(async () => {
+      // The client has seen entries this process has not read yet (another process wrote them).
+      if (lastVersion > this.seq) {
+        const before = this.state;
+        await this.catchUp();
+        this.fanOut(before, new Set());
+      }
       const seatId = this.tokens.get(token);
       if (!seatId || !this.state.seats[seatId]) {
         const why = this.revoked.get(token);

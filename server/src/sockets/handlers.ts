@@ -259,7 +259,7 @@ export function attachHandlers(io: Server, deps: HandlerDeps): void {
     socket.data.session = undefined;
     let response: Ack<{ session: { viewer: SessionData["viewer"]; seatId: string | null } }>;
     if (event === "room:join") response = await room.join(data.name as string, data.actionId as string, peer);
-    else if (event === "room:rejoin") response = await room.rejoin(data.seatToken as string, peer);
+    else if (event === "room:rejoin") response = await room.rejoin(data.seatToken as string, peer, data.lastVersion as number | undefined);
     else if (event === "room:watch") response = await room.watch(peer);
     else {
       response = await room.facilitate(data.facilitatorToken as string, peer);
