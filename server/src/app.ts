@@ -82,7 +82,8 @@ export async function createServer(options: {
 
   const addressOf = (req: IncomingMessage): string => {
     const forwarded = req.headers["x-forwarded-for"];
-    if (config.trustProxy && typeof forwarded === "string") return forwarded.split(",")[0]?.trim() ?? "";
+    // The proxy appends the address it saw: the right-most entry is the one a client cannot forge.
+    if (config.trustProxy && typeof forwarded === "string") return forwarded.split(",").at(-1)?.trim() ?? "";
     return req.socket.remoteAddress ?? "";
   };
   const basesFor = (req: IncomingMessage) => {

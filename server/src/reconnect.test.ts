@@ -3,6 +3,8 @@
  * a reloaded page comes back with its stored token; a seat gone for a while shows as away and can
  * be picked up by its person on a new device, or handed over by the facilitator.
  */
+
+import { io } from "socket.io-client";
 import { afterEach, describe, expect, it } from "vitest";
 import { memoryStorage } from "../../client/src/net/connection";
 import { ok, startServer, type TestServer, waitFor } from "./testing/harness";
@@ -150,5 +152,37 @@ describe("reconnecting", () => {
     const oldAgain = t.client();
     const refused = await oldAgain.rejoin(table.code, table.tokens[0]);
     expect(refused.ok ? "accepted" : refused.error.code).toBe("seat/replaced");
+  });
+
+  it("re-attaches a socket that socket.io recovered after a short drop, without a rejoin", async () => {
+    t = await startServer();
+    const table = await openTable(t, 2);
+    await startPlanning(table);
+    const raw = io(t.url, { transports: ["websocket"], forceNew: true });
+    try {
+      await new Promise((resolve) => raw.once("connect", () => resolve(null)));
+      const joined = (await raw.emitWithAck("room:rejoin", {
+        code: table.code,
+        seatToken: table.tokens[0],
+      })) as {
+        ok: boolean;
+      };
+      expect(joined.ok).toBe(true);
+      // Another seat acts, so the session has a packet to recover from.
+      ok(await table.players[1]!.play("seat:lockIn"));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const replaced = new Promise((resolve) => raw.once("view:replaced", resolve));
+      (raw.io.engine as unknown as { transport: { ws: { terminate(): void } } }).transport.ws.terminate();
+      await new Promise((resolve) => raw.once("connect", () => resolve(null)));
+      expect(raw.recovered).toBe(true);
+      await replaced;
+      // No room:rejoin was sent on the new connection, yet the seat acts.
+      const acted = (await raw.emitWithAck("seat:lockIn", { actionId: "recovered-lock-1", round: 1 })) as {
+        ok: boolean;
+      };
+      expect(acted.ok).toBe(true);
+    } finally {
+      raw.close();
+    }
   });
 });

@@ -397,12 +397,6 @@ export class Room {
   /** A seat's person comes back with their token. */
   rejoin(token: string, peer: Peer, lastVersion = 0): Promise<Ack<{ seatId: string; session: Session }>> {
     return this.run(async () => {
-      // The client has seen entries this process has not read yet (another process wrote them).
-      if (lastVersion > this.seq) {
-        const before = this.state;
-        await this.catchUp();
-        this.fanOut(before, new Set());
-      }
       const seatId = this.tokens.get(token);
       if (!seatId || !this.state.seats[seatId]) {
         const why = this.revoked.get(token);
@@ -411,6 +405,12 @@ export class Room {
         if (why === "seat/removed")
           return errorAck(why, "The facilitator removed this seat. Join again with your name.");
         return errorAck("auth/invalid_token", "That seat token is not valid in this room.");
+      }
+      // The client has seen entries this process has not read yet (another process wrote them).
+      if (lastVersion > this.seq) {
+        const before = this.state;
+        await this.catchUp();
+        this.fanOut(before, new Set());
       }
       return okAck({ seatId, session: this.attachNow(peer, { viewer: "seat", seatId }) });
     });

@@ -50,6 +50,8 @@ interface SessionData {
   code: string;
   viewer: "seat" | "host" | "facilitator";
   seatId: string | null;
+  /** The seat or facilitator token it attached with, to attach again after a recovered drop. */
+  token: string | null;
 }
 
 type AckFn = (response: Ack<unknown>) => void;
@@ -146,13 +148,23 @@ export function attachHandlers(io: Server, deps: HandlerDeps): void {
 
   async function recover(socket: Socket, peer: Peer, session: SessionData): Promise<void> {
     const room = await deps.rooms.get(session.code);
-    if (!room) return;
-    const response = await room.sync(peer);
-    if (response.ok)
-      socket.emit("view:replaced", {
-        version: response.data.session.view.version,
-        view: response.data.session.view,
-      });
+    const response = !room
+      ? errorAck("room/deleted", "This room no longer exists.")
+      : session.viewer === "seat"
+        ? await room.rejoin(session.token ?? "", peer)
+        : session.viewer === "facilitator"
+          ? await room.facilitate(session.token ?? "", peer)
+          : await room.watch(peer);
+    if (response.ok) {
+      const { view, away } = response.data.session;
+      socket.emit("view:replaced", { version: view.version, view });
+      socket.emit("presence:changed", { away });
+      return;
+    }
+    socket.data.session = undefined;
+    const { code, message } = response.error;
+    if (code === "seat/replaced" || code === "seat/removed" || code === "room/deleted")
+      socket.emit("session:ended", { code, message });
   }
 
   async function handle(
@@ -243,37 +255,57 @@ export function attachHandlers(io: Server, deps: HandlerDeps): void {
     data: Record<string, unknown>,
   ): Promise<Ack<unknown>> {
     const address = deps.addressOf(socket);
-    if (!deps.failedJoins.allowed(address))
-      return errorAck(
+    const limited = !deps.failedJoins.allowed(address);
+    const refuseLimited = () =>
+      errorAck(
         "room/join_limited",
         `Too many wrong room codes from your network; try again in ${deps.failedJoins.retryAfter(address)} s.`,
       );
+    // Joining and watching need only a code, so while an address is limited they are refused
+    // outright and guessing gains nothing. A rejoin or the facilitator link carries a secret token:
+    // a valid one still gets in (a phone reconnecting behind the same office router as a typo-prone
+    // colleague); an invalid one gets the same answer whether or not the room exists.
+    const secret = event === "room:rejoin" || event === "room:facilitate";
+    if (limited && !secret) return refuseLimited();
     const code = data.code as string;
     const room = await deps.rooms.get(code);
     if (!room) {
+      if (limited) return refuseLimited();
       deps.failedJoins.fail(address);
       return errorAck("room/not_found", `No room with code ${code}.`);
     }
-    const previous = socket.data.session as SessionData | undefined;
-    if (previous) (await deps.rooms.get(previous.code))?.detach(socket.id);
-    socket.data.session = undefined;
-    let response: Ack<{ session: { viewer: SessionData["viewer"]; seatId: string | null } }>;
+    let response: Ack<{
+      session: { viewer: SessionData["viewer"]; seatId: string | null };
+      seatToken?: string;
+    }>;
     if (event === "room:join") response = await room.join(data.name as string, data.actionId as string, peer);
-    else if (event === "room:rejoin") response = await room.rejoin(data.seatToken as string, peer, data.lastVersion as number | undefined);
+    else if (event === "room:rejoin")
+      response = await room.rejoin(data.seatToken as string, peer, data.lastVersion as number | undefined);
     else if (event === "room:watch") response = await room.watch(peer);
-    else {
-      response = await room.facilitate(data.facilitatorToken as string, peer);
-      if (!response.ok) deps.failedJoins.fail(address);
+    else response = await room.facilitate(data.facilitatorToken as string, peer);
+    if (!response.ok) {
+      if (secret && limited) return refuseLimited();
+      if (secret && response.error.code === "auth/invalid_token") deps.failedJoins.fail(address);
+      // A refused attempt leaves whatever this socket was attached to as it was.
+      return response;
     }
-    if (response.ok) {
-      if (!socket.connected) room.detach(socket.id);
-      else
-        socket.data.session = {
-          code: room.code,
-          viewer: response.data.session.viewer,
-          seatId: response.data.session.seatId,
-        } satisfies SessionData;
-    }
+    const previous = socket.data.session as SessionData | undefined;
+    if (previous && previous.code !== room.code) (await deps.rooms.get(previous.code))?.detach(socket.id);
+    if (!socket.connected) room.detach(socket.id);
+    else
+      socket.data.session = {
+        code: room.code,
+        viewer: response.data.session.viewer,
+        seatId: response.data.session.seatId,
+        token:
+          event === "room:join"
+            ? (response.data.seatToken ?? null)
+            : event === "room:rejoin"
+              ? (data.seatToken as string)
+              : event === "room:facilitate"
+                ? (data.facilitatorToken as string)
+                : null,
+      } satisfies SessionData;
     return response;
   }
 }

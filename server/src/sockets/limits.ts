@@ -53,6 +53,8 @@ export class FailedJoinLimiter {
 
   fail(address: string): void {
     this.failures.set(address, [...this.recent(address), this.clock.now()]);
+    // Addresses that failed once and never came back are swept, so the map cannot grow without end.
+    if (this.failures.size > 1_000) for (const known of [...this.failures.keys()]) this.recent(known);
   }
 
   /** Seconds until the oldest failure leaves the window. */

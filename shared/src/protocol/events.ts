@@ -5,7 +5,7 @@
  * schemas (strict: unknown keys are refused) before anything else happens.
  */
 import { z } from "zod";
-import { SeatId, TeamId } from "../rules/state";
+import { CardId, SeatId, TeamId } from "../rules/state";
 import { BotStrategy, ReportingSide, Role } from "../rules/vocabulary";
 import { ackSchema } from "./errors";
 import { PatchOpSchema } from "./patch";
@@ -73,7 +73,6 @@ const PlayerBase = {
   phase: z.enum(["reporting", "planning"]).optional(),
   seatId: SeatId.optional(),
 };
-const CardId = z.string().min(1).max(40);
 
 export const PLAYER_REQUESTS = {
   "team:chooseReporting": z.object({ ...PlayerBase, side: ReportingSide }).strict(),

@@ -5,11 +5,20 @@
 import { z } from "zod";
 import { BotStrategy, Deck, Duty, GameSettings, ReportingSide, Role } from "./vocabulary";
 
-export const SeatId = z.string().min(1).max(40);
+/**
+ * Ids are keys of plain objects in the state, so names that every object already has
+ * (`__proto__`, `constructor`, `toString`…) are refused: they would look like existing seats.
+ */
+const Key = z
+  .string()
+  .min(1)
+  .max(40)
+  .refine((id) => !(id in Object.prototype), "that id is reserved");
+export const SeatId = Key;
 export type SeatId = z.infer<typeof SeatId>;
-export const TeamId = z.string().min(1).max(40);
+export const TeamId = Key;
 export type TeamId = z.infer<typeof TeamId>;
-export const CardId = z.string().min(1).max(40);
+export const CardId = Key;
 export type CardId = z.infer<typeof CardId>;
 
 export const Phase = z.enum(["lobby", "reporting", "planning", "revealed", "finished"]);
