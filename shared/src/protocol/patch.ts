@@ -43,12 +43,12 @@ function walk(a: unknown, b: unknown, path: PathKey[], ops: PatchOp[]): void {
   }
   if (isPlainObject(a) && isPlainObject(b)) {
     for (const key of Object.keys(a)) {
-      if (!(key in b) || b[key] === undefined) {
+      if (!Object.hasOwn(b, key) || b[key] === undefined) {
         if (a[key] !== undefined) ops.push({ p: [...path, key] });
       } else walk(a[key], b[key], [...path, key], ops);
     }
     for (const key of Object.keys(b))
-      if (!(key in a) && b[key] !== undefined) ops.push({ p: [...path, key], v: b[key] });
+      if (!Object.hasOwn(a, key) && b[key] !== undefined) ops.push({ p: [...path, key], v: b[key] });
     return;
   }
   ops.push({ p: path, v: b });
@@ -74,7 +74,8 @@ function setIn(node: unknown, path: readonly PathKey[], depth: number, op: Patch
   }
   const base = isPlainObject(node) ? node : {};
   const copy: Record<string, unknown> = { ...base };
-  if (depth === path.length - 1 && !("v" in op)) delete copy[String(key)];
-  else copy[String(key)] = setIn(base[String(key)], path, depth + 1, op);
+  const name = String(key);
+  if (depth === path.length - 1 && !("v" in op)) delete copy[name];
+  else copy[name] = setIn(Object.hasOwn(base, name) ? base[name] : undefined, path, depth + 1, op);
   return copy;
 }
