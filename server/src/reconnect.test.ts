@@ -185,4 +185,44 @@ describe("reconnecting", () => {
       raw.close();
     }
   });
+
+  it("does not let a device the seat was taken from remove it", async () => {
+    t = await startServer();
+    const table = await openTable(t, 2);
+    const old = table.players[0]!;
+    const seatId = old.seatId as string;
+    const handed = ok(await table.facilitator.control("seat:handOver", { seatId }));
+    await waitFor(() => old.status === "ended", "the old device to be told");
+    const fresh = t.client();
+    ok(await fresh.rejoin(table.code, handed.seatToken));
+    const left = await old.leave();
+    expect(left.ok ? "left" : left.error.code).toBe("auth/not_in_room");
+    expect(t.server.rooms.all()[0]?.game.seats[seatId]).toBeDefined();
+  });
+
+  it("answers a repeated join id only for the same name, so it never hands a seat to someone else", async () => {
+    t = await startServer();
+    const table = await openTable(t, 0);
+    const ada = t.client();
+    const first = await ada.socket.emitWithAck("room:join", {
+      code: table.code,
+      name: "Ada",
+      actionId: "join-id-0001",
+    });
+    expect(first.ok).toBe(true);
+    const retry = await ada.socket.emitWithAck("room:join", {
+      code: table.code,
+      name: "ada",
+      actionId: "join-id-0001",
+    });
+    expect(retry.data.seatToken).toBe(first.data.seatToken);
+    const mallory = t.client();
+    await waitFor(() => mallory.socket.connected, "connected");
+    const stolen = await mallory.socket.emitWithAck("room:join", {
+      code: table.code,
+      name: "Mallory",
+      actionId: "join-id-0001",
+    });
+    expect(stolen.ok ? "accepted" : stolen.error.code).toBe("request/invalid");
+  });
 });

@@ -1,6 +1,6 @@
 /**
- * HTTP: create a room (`POST /api/rooms`, with a custom deck up to 256 KB), check a deck without
- * creating anything (`POST /api/decks/check`), delete a finished room with its facilitator token
+ * HTTP: create a room (`POST /api/rooms`, with a custom deck; bodies up to 256 KB), check a deck without
+ * creating anything (`POST /api/decks/check`), delete a room (finished or not) with its facilitator token
  * (`DELETE /api/rooms/CODE`), `GET /healthz`, `GET /metrics`, and the client's files.
  */
 
@@ -79,8 +79,7 @@ function sameSecret(a: string, b: string): boolean {
 
 export function createRoutes(deps: RouteDeps) {
   const files = serveStatic(deps.clientDir);
-  // Room JSON bodies are the deck plus a few settings.
-  const bodyLimit = MAX_DECK_BYTES + 4 * 1024;
+  const bodyLimit = MAX_DECK_BYTES;
 
   async function createRoom(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const address = deps.addressOf(req);

@@ -339,6 +339,9 @@ export class Room {
       const repeat = this.acks.get(`join|${actionId}`);
       if (repeat) {
         const { seatId, seatToken } = repeat.ack as { seatId: string; seatToken: string };
+        // A retry repeats the name too; the same id with another name is not a retry.
+        if (this.state.seats[seatId]?.name.toLocaleLowerCase() !== name.toLocaleLowerCase())
+          return errorAck("request/invalid", "That action id was used for another join; send a new one.");
         if (this.tokens.get(seatToken) !== seatId)
           return errorAck("seat/replaced", "That seat has been handed to another device.");
         return okAck({ seatId, seatToken, session: this.attachNow(peer, { viewer: "seat", seatId }) });

@@ -191,9 +191,11 @@ export function attachHandlers(io: Server, deps: HandlerDeps): void {
       }
       case "room:leave": {
         const room = session && (await deps.rooms.get(session.code));
-        if (!room || !session?.seatId)
+        const who = room ? room.attachedAs(socket.id) : null;
+        // Only the device that holds the seat now may give it up (not one it was taken from).
+        if (!room || who?.viewer !== "seat")
           return errorAck("auth/not_in_room", "You do not hold a seat in a room.");
-        const left = await room.leave(session.seatId, data.actionId as string, peer);
+        const left = await room.leave(who.seatId, data.actionId as string, peer);
         if (left.ok) socket.data.session = undefined;
         return left;
       }
@@ -214,13 +216,20 @@ export function attachHandlers(io: Server, deps: HandlerDeps): void {
       if (data.seatId !== undefined && data.seatId !== who.seatId)
         return errorAck("auth/not_your_seat", "You can only act for your own seat.");
       // Stale only if the round (or phase) it was meant for has ended, judged when its turn comes.
-      const stale = (state: GameState): ErrorBody | null =>
-        data.round !== state.round || (data.phase !== undefined && data.phase !== state.phase)
-          ? {
-              code: "action/stale",
-              message: `That was meant for ${data.phase ? `the ${data.phase} of ` : ""}round ${data.round}, which has ended.`,
-            }
-          : null;
+      const stale = (state: GameState): ErrorBody | null => {
+        const round = data.round as number;
+        if (round > state.round)
+          return {
+            code: "action/stale",
+            message: `Round ${round} has not started yet; this is round ${state.round}.`,
+          };
+        if (round < state.round || (data.phase !== undefined && data.phase !== state.phase))
+          return {
+            code: "action/stale",
+            message: `That was meant for ${data.phase ? `the ${data.phase} of ` : ""}round ${round}, which has ended.`,
+          };
+        return null;
+      };
       return room.act(
         `seat:${who.seatId}`,
         data.actionId as string,

@@ -9,7 +9,8 @@ import type { GameErrorCode } from "../rules/errors";
 export const WIRE_ERROR_CODES = [
   "request/invalid",
   "request/unknown_event",
-  "request/no_ack",
+  "request/too_large",
+  "request/unknown_route",
   "rate/limited",
   "room/not_found",
   "room/join_limited",
@@ -20,7 +21,6 @@ export const WIRE_ERROR_CODES = [
   "auth/not_in_room",
   "auth/not_your_seat",
   "auth/read_only",
-  "auth/already_in_room",
   "seat/replaced",
   "seat/removed",
   "deck/invalid",

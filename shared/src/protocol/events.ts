@@ -163,7 +163,7 @@ export type AckData<E extends RequestName> = E extends "room:join"
 // ─── pushes from the server ───────────────────────────────────────────────────
 
 export const PUSHES = {
-  /** The socket's whole view, replacing what it had (after a resync, or when a patch cannot apply). */
+  /** The socket's whole view, replacing what it had: sent when socket.io restored a dropped connection. */
   "view:replaced": z.object({ version: z.number().int(), view: RoomView }).strict(),
   /** What changed in the socket's view since `base`, the version of the last view it was sent. */
   "view:patched": z

@@ -192,7 +192,7 @@ export function viewFor(state: GameState, viewer: Viewer): GameView {
         id: team.id,
         name: team.name,
         reportsTo: team.reportsTo,
-        reportingDecided: team.reportingDecidedFor === state.round,
+        reportingDecided: state.round > 0 && team.reportingDecidedFor === state.round,
         meters: team.meters,
         total: team.total,
         seats: seats.map(summary),
