@@ -1,12 +1,14 @@
 /**
- * `npm run bench -- [part…]`: runs the named bench parts, or every part when none is named.
- * Each part is a script that prints figures; nothing here asserts.
+ * `npm run bench -- [part…] [--option…]`: runs the named bench parts, or every part when none is
+ * named. Options (everything from the first `--…` on) go to the parts that take them. Each part is
+ * a script that prints figures; nothing here asserts.
  */
 import { runEngineBench } from "./engine";
+import { LOAD_USAGE, runLoadBench } from "./load";
 
 interface Part {
   about: string;
-  run: () => Promise<void> | void;
+  run: (options: readonly string[]) => Promise<void> | void;
 }
 
 const PARTS: Record<string, Part> = {
@@ -14,18 +16,24 @@ const PARTS: Record<string, Part> = {
     about: "applied player actions per second, whole bot games per second, heap",
     run: runEngineBench,
   },
+  load: {
+    about: "the real server under many rooms of players vs a bare socket.io relay (takes ~3 min)",
+    run: runLoadBench,
+  },
 };
 
 function usage(): string {
   const names = Object.keys(PARTS);
   const width = Math.max(...names.map((n) => n.length));
   return [
-    "usage: npm run bench -- [part…]",
+    "usage: npm run bench -- [part…] [--option…]",
     "",
     "parts:",
     ...names.map((name) => `  ${name.padEnd(width)}  ${PARTS[name]?.about ?? ""}`),
     "",
     "With no part, every part runs.",
+    "",
+    LOAD_USAGE,
   ].join("\n");
 }
 
@@ -34,16 +42,24 @@ async function main(args: readonly string[]): Promise<number> {
     console.log(usage());
     return 0;
   }
-  const unknown = args.filter((a) => !Object.hasOwn(PARTS, a));
+  const firstOption = args.findIndex((a) => a.startsWith("-"));
+  const named = firstOption < 0 ? args : args.slice(0, firstOption);
+  const options = firstOption < 0 ? [] : args.slice(firstOption);
+  const unknown = named.filter((a) => !Object.hasOwn(PARTS, a));
   if (unknown.length > 0) {
     console.error(`unknown bench part: ${unknown.join(", ")}\n\n${usage()}`);
     return 2;
   }
-  const names = args.length > 0 ? args : Object.keys(PARTS);
+  const names = named.length > 0 ? named : Object.keys(PARTS);
   for (const [i, name] of names.entries()) {
     if (i > 0) console.log("");
     console.log(`━━ ${name} ━━`);
-    await PARTS[name]?.run();
+    try {
+      await PARTS[name]?.run(options);
+    } catch (error) {
+      console.error(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+      return 1;
+    }
   }
   return 0;
 }

@@ -29,7 +29,11 @@ export interface ServerConfig {
   roomsPerMinute: number;
   /** How long a seat's person may be gone before the room shows the seat as away. */
   awayAfterMs: number;
-  /** Let socket.io restore a socket's session after a short drop (never relied on). */
+  /**
+   * Let socket.io restore a socket's session after a short drop (never relied on: clients attach
+   * again by token). Off by default: it keeps every push for 30 s, which costs far more memory
+   * than the full resync it saves.
+   */
   connectionStateRecovery: boolean;
   /** A socket.io adapter (for several processes); the in-memory one when absent. */
   adapter?: ServerOptions["adapter"];
@@ -44,7 +48,7 @@ export const defaultConfig: ServerConfig = {
   failedJoinsPerMinute: 10,
   roomsPerMinute: 30,
   awayAfterMs: 10_000,
-  connectionStateRecovery: true,
+  connectionStateRecovery: false,
 };
 
 export interface BoxlessServer {

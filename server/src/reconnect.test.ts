@@ -155,7 +155,7 @@ describe("reconnecting", () => {
   });
 
   it("re-attaches a socket that socket.io recovered after a short drop, without a rejoin", async () => {
-    t = await startServer();
+    t = await startServer({ config: { connectionStateRecovery: true } });
     const table = await openTable(t, 2);
     await startPlanning(table);
     const raw = io(t.url, { transports: ["websocket"], forceNew: true });

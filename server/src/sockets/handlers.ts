@@ -67,9 +67,30 @@ function describeIssue(error: z.ZodError): string {
   return `${where}${issue.message}`;
 }
 
-function peerOf(socket: Socket): Peer {
-  return { id: socket.id, push: (event, payload) => socket.emit(event, payload) };
+/**
+ * A socket as the room sees it. While an attach request is being answered its pushes are held, so
+ * the ack (with the session's view) always reaches the client before the first patch to that view.
+ */
+function peerOf(socket: Socket): Peer & { hold(): void; release(): void } {
+  let held: [string, unknown][] | null = null;
+  return {
+    id: socket.id,
+    push: (event, payload) => {
+      if (held) held.push([event, payload]);
+      else socket.emit(event, payload);
+    },
+    hold: () => {
+      held ??= [];
+    },
+    release: () => {
+      const list = held ?? [];
+      held = null;
+      for (const [event, payload] of list) socket.emit(event, payload);
+    },
+  };
 }
+
+const ATTACHING = new Set<string>(["room:join", "room:rejoin", "room:watch", "room:facilitate", "room:sync"]);
 
 export function attachHandlers(io: Server, deps: HandlerDeps): void {
   io.on("connection", (socket) => {
@@ -121,6 +142,8 @@ export function attachHandlers(io: Server, deps: HandlerDeps): void {
         return;
       }
       const started = performance.now();
+      const attaching = ATTACHING.has(event);
+      if (attaching) peer.hold();
       void handle(socket, peer, event, args[0])
         .catch((error: unknown) => {
           deps.logger.error(
@@ -137,6 +160,7 @@ export function attachHandlers(io: Server, deps: HandlerDeps): void {
               : { result: "rejected", code: response.error.code },
           );
           if (socket.connected) ack(response);
+          if (attaching) peer.release();
         });
     });
 
