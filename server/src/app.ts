@@ -102,7 +102,7 @@ export async function createServer(options: {
   const metrics = createMetrics({
     sockets: () => io.engine.clientsCount,
     rooms: () => registry.activeCount,
-    players: () => registry.all().reduce((n, room) => n + room.connectedSeats, 0),
+    players: () => registry.connectedPlayers,
   });
   registry = new RoomRegistry({ store: options.store, clock, logger, awayAfterMs: config.awayAfterMs });
 
@@ -156,7 +156,7 @@ export async function createServer(options: {
     basesFor,
     health: () => ({
       sockets: io.engine.clientsCount,
-      players: registry.all().reduce((n, room) => n + room.connectedSeats, 0),
+      players: registry.connectedPlayers,
     }),
     roomCreations: new FailedJoinLimiter(clock, config.roomsPerMinute),
     addressOf,

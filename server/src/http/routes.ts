@@ -4,13 +4,13 @@
  * (`DELETE /api/rooms/CODE`), `GET /healthz`, `GET /metrics`, and the client's files.
  */
 
-import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
+  builtinDeck,
   CreateRoomRequest,
   type CreateRoomResponse,
   checkDeck,
-  type Deck,
+  describeIssue,
   MAX_DECK_BYTES,
 } from "@boxless/shared";
 import type { Clock } from "../clock";
@@ -71,12 +71,6 @@ async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
   }
 }
 
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
 export function createRoutes(deps: RouteDeps) {
   const files = serveStatic(deps.clientDir);
   const bodyLimit = MAX_DECK_BYTES;
@@ -86,29 +80,18 @@ export function createRoutes(deps: RouteDeps) {
     if (!deps.roomCreations.allowed(address))
       throw new HttpProblem(429, "rate/limited", "Too many rooms created from your network; wait a minute.");
     const parsed = CreateRoomRequest.safeParse(await readJson(req, bodyLimit));
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
+    if (!parsed.success) throw new HttpProblem(400, "request/invalid", describeIssue(parsed.error, "body"));
+    const checked = checkDeck(parsed.data.deck ?? builtinDeck);
+    if (!checked.ok)
       throw new HttpProblem(
-        400,
-        "request/invalid",
-        `${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`,
+        422,
+        "deck/invalid",
+        "The deck file has problems; nothing was created.",
+        checked.problems,
       );
-    }
-    let deck = null;
-    if (parsed.data.deck !== undefined) {
-      const checked = checkDeck(parsed.data.deck);
-      if (!checked.ok)
-        throw new HttpProblem(
-          422,
-          "deck/invalid",
-          "The deck file has problems; nothing was created.",
-          checked.problems,
-        );
-      deck = checked.deck;
-    }
     deps.roomCreations.fail(address);
     const { base, lan } = deps.basesFor(req);
-    const room = await deps.rooms.create(parsed.data.settings, deck, (code) => ({
+    const room = await deps.rooms.create(parsed.data.settings, checked.deck, (code) => ({
       join: `${base}/join/${code}`,
       lanJoin: lan ? `${lan}/join/${code}` : null,
     }));
@@ -124,15 +107,10 @@ export function createRoutes(deps: RouteDeps) {
         lanJoin: lan ? `${lan}/join/${code}` : null,
         lanFacilitator: lan ? `${lan}/facilitate/${code}#${token}` : null,
       },
-      deck: { name: room.record.deck.name, summary: deckSummary(room.record.deck) },
+      deck: { name: checked.deck.name, summary: checked.summary },
       settings: room.record.settings,
     };
     send(res, 201, body);
-  }
-
-  function deckSummary(deck: Deck): string {
-    const checked = checkDeck(deck);
-    return checked.ok ? checked.summary : "";
   }
 
   async function deleteRoom(req: IncomingMessage, res: ServerResponse, code: string): Promise<void> {
@@ -140,7 +118,7 @@ export function createRoutes(deps: RouteDeps) {
     if (!room) throw new HttpProblem(404, "room/not_found", `No room with code ${code}.`);
     const auth = req.headers.authorization ?? "";
     const token = auth.startsWith("Bearer ") ? auth.slice(7) : "";
-    if (!sameSecret(token, room.record.facilitatorToken))
+    if (!room.isFacilitatorToken(token))
       throw new HttpProblem(
         403,
         "auth/not_facilitator",

@@ -3,13 +3,7 @@
  * timers resume with the time they had left); finished ones are loaded when someone asks for them.
  */
 import { randomInt } from "node:crypto";
-import {
-  builtinDeck,
-  type Deck,
-  ROOM_CODE_ALPHABET,
-  ROOM_CODE_LENGTH,
-  type RoomSettings,
-} from "@boxless/shared";
+import { type Deck, ROOM_CODE_ALPHABET, ROOM_CODE_LENGTH, type RoomSettings } from "@boxless/shared";
 import type { RoomRecord } from "../store/room-store";
 import { newToken, Room, type RoomDeps } from "./room";
 
@@ -57,7 +51,7 @@ export class RoomRegistry {
 
   async create(
     settings: RoomSettings,
-    deck: Deck | null,
+    deck: Deck,
     links: (code: string) => RoomRecord["links"],
   ): Promise<Room> {
     for (let attempt = 0; attempt < 20; attempt++) {
@@ -68,7 +62,7 @@ export class RoomRegistry {
         createdAt: this.deps.clock.now(),
         seed: randomInt(2 ** 31),
         settings,
-        deck: deck ?? builtinDeck,
+        deck,
         facilitatorToken: newToken(),
         links: links(code),
         finishedAt: null,
@@ -116,6 +110,13 @@ export class RoomRegistry {
 
   all(): Room[] {
     return [...this.rooms.values()];
+  }
+
+  /** Seats with a person connected now, across rooms. */
+  get connectedPlayers(): number {
+    let n = 0;
+    for (const room of this.rooms.values()) n += room.connectedSeats;
+    return n;
   }
 
   get activeCount(): number {

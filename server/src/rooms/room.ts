@@ -25,6 +25,7 @@ import {
   type RoomView,
   type SeatOwnView,
   type Session,
+  seatForNewcomer,
   seatPartOf,
   type TimerView,
   type ViewerKind,
@@ -77,12 +78,6 @@ const MAX_CONFLICT_RETRIES = 5;
 
 export function newToken(): string {
   return randomBytes(24).toString("base64url");
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 type Outcome<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
@@ -140,7 +135,7 @@ export class Room {
     room.syncTimer(await deps.store.loadTimer(record.code));
     room.rememberBoard();
     // If the server stopped between a person's command and the bots' answers, the bots answer now.
-    if (!room.finished) void room.run(() => room.settle(room.state, new Set()));
+    if (!room.finished) void room.run(() => room.settle(room.state, null));
     return room;
   }
 
@@ -253,9 +248,12 @@ export class Room {
   }
 
   /** After accepted entries: let bots answer, move the timers, store the end, send the views. */
-  private async settle(before: GameState, actors: Set<string>): Promise<void> {
-    const actorsWithBots = new Set(actors);
-    await this.runBots(actorsWithBots);
+  /**
+   * `actors` are the seats whose own commands these were (bots answering are added to them); null
+   * for a command that is not one seat's own (facilitator, timer, join), which may touch any view.
+   */
+  private async settle(before: GameState, actors: Set<string> | null): Promise<void> {
+    await this.runBots(actors ?? new Set());
     this.syncTimer(null);
     if (before.phase === "lobby" && this.state.phase !== "lobby")
       this.deps.logger.info(
@@ -275,7 +273,7 @@ export class Room {
         code: this.code,
         round: this.state.round,
       });
-    this.fanOut(before, actorsWithBots);
+    this.fanOut(before, actors);
   }
 
   private async runBots(actors: Set<string>): Promise<void> {
@@ -304,24 +302,17 @@ export class Room {
   // ─── what people send ───────────────────────────────────────────────────────
 
   /** A seat's own action, the facilitator's command or a timer: one rules command, logged. */
-  act(
-    actor: Actor,
-    actionId: string | null,
-    command: GameCommand,
-    guard?: (state: GameState) => ErrorBody | null,
-  ): Promise<Ack<{ version: number }>> {
+  act(actor: Actor, actionId: string | null, command: GameCommand): Promise<Ack<{ version: number }>> {
     return this.run(async () => {
       const repeat = actionId ? this.acks.get(`${actor}|${actionId}`) : undefined;
       if (repeat) return okAck(repeat.ack as { version: number });
       const before = this.state;
-      const done = await this.commit(actor, actionId, (state) => {
-        const problem = guard?.(state);
-        if (problem) return { ok: false, error: problem };
-        return { ok: true, data: { command, ack: { version: this.seq + 1 } } };
-      });
+      const done = await this.commit(actor, actionId, () => ({
+        ok: true,
+        data: { command, ack: { version: this.seq + 1 } },
+      }));
       if (!done.ok) return { ok: false as const, error: done.error };
-      const actors = new Set<string>();
-      if (isPlayerCommand(command)) actors.add(command.seatId);
+      const actors = isPlayerCommand(command) ? new Set([command.seatId]) : null;
       if (command.type === "seat:remove")
         this.dropPeersOf(command.seatId, "seat/removed", "The facilitator removed you from this game.");
       await this.settle(before, actors);
@@ -351,17 +342,14 @@ export class Room {
       const before = this.state;
       const token = newToken();
       const done = await this.commit("join", actionId, (state) => {
-        const seatId = this.seatForNewcomer(state, name);
-        const reclaim =
-          seatId &&
-          state.seats[seatId]?.name.toLocaleLowerCase() === name.toLocaleLowerCase() &&
-          !state.seats[seatId]?.bot;
-        const command: GameCommand | null = !seatId
-          ? { type: "seat:add", seatId: `s${this.seq + 1}`, name, bot: null }
-          : reclaim
-            ? null
-            : { type: "seat:takeOver", seatId, name };
-        const id = seatId ?? `s${this.seq + 1}`;
+        const seat = seatForNewcomer(state, name, this.away);
+        const id = seat.kind === "new" ? `s${this.seq + 1}` : seat.seatId;
+        const command: GameCommand | null =
+          seat.kind === "new"
+            ? { type: "seat:add", seatId: id, name, bot: null }
+            : seat.kind === "takeOver"
+              ? { type: "seat:takeOver", seatId: id, name }
+              : null;
         return {
           ok: true,
           data: { command, grant: { seatId: id, token }, ack: { seatId: id, seatToken: token } },
@@ -374,27 +362,9 @@ export class Room {
         code: this.code,
         seatId,
       });
-      await this.settle(before, new Set());
+      await this.settle(before, null);
       return okAck({ seatId, seatToken, session: this.attachNow(peer, { viewer: "seat", seatId }) });
     });
-  }
-
-  /**
-   * The seat a newcomer takes: their own away seat (same name, a new device), else after the start
-   * a bot's seat on the team with the fewest people, else an away seat; null for a new seat.
-   */
-  private seatForNewcomer(state: GameState, name: string): string | null {
-    const lower = name.toLocaleLowerCase();
-    const seats = state.seatOrder.flatMap((id) => (state.seats[id] ? [state.seats[id]] : []));
-    const own = seats.find((s) => !s.bot && s.name.toLocaleLowerCase() === lower);
-    if (own) return this.away.has(own.id) ? own.id : null;
-    if (state.phase === "lobby") return null;
-    const people = (teamId: string | null) => seats.filter((s) => s.teamId === teamId && !s.bot).length;
-    const bots = seats
-      .filter((s) => s.bot && s.roles.length > 0)
-      .sort((a, b) => people(a.teamId) - people(b.teamId));
-    if (bots[0]) return bots[0].id;
-    return seats.find((s) => !s.bot && this.away.has(s.id))?.id ?? null;
   }
 
   /** A seat's person comes back with their token. */
@@ -413,7 +383,7 @@ export class Room {
       if (lastVersion > this.seq) {
         const before = this.state;
         await this.catchUp();
-        this.fanOut(before, new Set());
+        this.fanOut(before, null);
       }
       return okAck({ seatId, session: this.attachNow(peer, { viewer: "seat", seatId }) });
     });
@@ -425,10 +395,17 @@ export class Room {
 
   facilitate(token: string, peer: Peer): Promise<Ack<{ session: Session }>> {
     return this.run(async () => {
-      if (!sameSecret(token, this.record.facilitatorToken))
+      if (!this.isFacilitatorToken(token))
         return errorAck("auth/invalid_token", "That facilitator link is not valid for this room.");
       return okAck({ session: this.attachNow(peer, { viewer: "facilitator" }) });
     });
+  }
+
+  /** Whether `token` is this room's facilitator token (compared in constant time). */
+  isFacilitatorToken(token: string): boolean {
+    const given = Buffer.from(token);
+    const wanted = Buffer.from(this.record.facilitatorToken);
+    return given.length === wanted.length && timingSafeEqual(given, wanted);
   }
 
   /** A full view again, for a peer that lost track. */
@@ -476,7 +453,7 @@ export class Room {
       if (!done.ok) return { ok: false as const, error: done.error };
       this.detachNow(peer.id);
       this.dropPeersOf(seatId, "seat/removed", "You left this game.");
-      await this.settle(before, new Set());
+      await this.settle(before, null);
       return okAck({});
     });
   }
@@ -616,7 +593,7 @@ export class Room {
    * room; a seat's own part only for seats a command could have touched (the acting seats' teams,
    * unless the phase, round or pause changed, or the facilitator moved people).
    */
-  private fanOut(before: GameState, actors: Set<string>): void {
+  private fanOut(before: GameState, actors: ReadonlySet<string> | null): void {
     const room = this.roomInfo();
     const game = this.publicGame();
     const common: PatchOp[] = [
@@ -626,12 +603,12 @@ export class Room {
     this.lastRoom = room;
     this.lastGame = game;
     const everyone =
-      actors.size === 0 ||
+      actors === null ||
       before.phase !== this.state.phase ||
       before.round !== this.state.round ||
       before.paused !== this.state.paused;
     const teams = new Set<string>();
-    if (!everyone)
+    if (actors && !everyone)
       for (const id of actors) {
         const team = this.state.seats[id]?.teamId ?? before.seats[id]?.teamId;
         if (team) teams.add(team);
@@ -737,13 +714,13 @@ export class Room {
           ok: true,
           data: { command: { type: "round:timerExpired", round }, ack: null },
         }));
-        if (done.ok) await this.settle(before, new Set());
+        if (done.ok) await this.settle(before, null);
       } else if (kind === "advance" && phase === "revealed") {
         const done = await this.commit("timer", null, () => ({
           ok: true,
           data: { command: { type: "round:next" }, ack: null },
         }));
-        if (done.ok) await this.settle(before, new Set());
+        if (done.ok) await this.settle(before, null);
       }
     }).catch((error: unknown) =>
       this.deps.logger.error("timer.failed", `room ${this.code}: timer failed: ${String(error)}`, {

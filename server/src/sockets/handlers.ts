@@ -6,19 +6,17 @@
  */
 import {
   type Ack,
-  type ErrorBody,
+  describeIssue,
   errorAck,
   FACILITATOR_REQUESTS,
   type FacilitatorRequestName,
   type GameCommand,
-  type GameState,
   PLAYER_REQUESTS,
   type PlayerRequestName,
   REQUESTS,
   type RequestName,
 } from "@boxless/shared";
 import type { Server, Socket } from "socket.io";
-import type { z } from "zod";
 import type { Clock } from "../clock";
 import type { Logger } from "../logger";
 import type { Metrics } from "../metrics";
@@ -58,13 +56,6 @@ type AckFn = (response: Ack<unknown>) => void;
 
 function isRequest(name: string): name is RequestName {
   return Object.hasOwn(REQUESTS, name);
-}
-
-function describeIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return "The request is not valid.";
-  const where = issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
-  return `${where}${issue.message}`;
 }
 
 /**
@@ -239,26 +230,11 @@ export function attachHandlers(io: Server, deps: HandlerDeps): void {
         );
       if (data.seatId !== undefined && data.seatId !== who.seatId)
         return errorAck("auth/not_your_seat", "You can only act for your own seat.");
-      // Stale only if the round (or phase) it was meant for has ended, judged when its turn comes.
-      const stale = (state: GameState): ErrorBody | null => {
-        const round = data.round as number;
-        if (round > state.round)
-          return {
-            code: "action/stale",
-            message: `Round ${round} has not started yet; this is round ${state.round}.`,
-          };
-        if (round < state.round || (data.phase !== undefined && data.phase !== state.phase))
-          return {
-            code: "action/stale",
-            message: `That was meant for ${data.phase ? `the ${data.phase} of ` : ""}round ${round}, which has ended.`,
-          };
-        return null;
-      };
+      // The rules judge staleness (the round and phase it names) when the command's turn comes.
       return room.act(
         `seat:${who.seatId}`,
         data.actionId as string,
         playerCommand(event as PlayerRequestName, who.seatId, data),
-        stale,
       );
     }
 
@@ -345,16 +321,18 @@ export function attachHandlers(io: Server, deps: HandlerDeps): void {
 
 function playerCommand(event: PlayerRequestName, seatId: string, data: Record<string, unknown>): GameCommand {
   const round = data.round as number;
+  const phase = data.phase as "reporting" | "planning" | undefined;
+  const when = phase === undefined ? { round } : { round, phase };
   switch (event) {
     case "team:chooseReporting":
-      return { type: event, seatId, round, side: data.side as "product" | "marketing" };
+      return { type: event, seatId, ...when, side: data.side as "product" | "marketing" };
     case "card:select":
     case "card:unselect":
     case "card:show":
-      return { type: event, seatId, round, cardId: data.cardId as string };
+      return { type: event, seatId, ...when, cardId: data.cardId as string };
     case "seat:lockIn":
     case "seat:unlock":
-      return { type: event, seatId, round };
+      return { type: event, seatId, ...when };
   }
 }
 

@@ -51,6 +51,14 @@ export function ackSchema<T extends z.ZodType>(data: T) {
   ]);
 }
 
+/** A sentence for the first problem zod found: `settings.rounds: Too big…`, prefixed by `root` at the top. */
+export function describeIssue(error: z.ZodError, root = ""): string {
+  const issue = error.issues[0];
+  if (!issue) return "The request is not valid.";
+  const where = issue.path.join(".") || root;
+  return where ? `${where}: ${issue.message}` : issue.message;
+}
+
 export function okAck<T>(data: T): Ack<T> {
   return { ok: true, data };
 }

@@ -12,8 +12,13 @@ const SeatName = z
   .transform((s) => s.trim().replace(/\s+/g, " "))
   .pipe(z.string().min(1, "a name cannot be empty").max(24, "a name is at most 24 characters"));
 
-/** The round a player command was meant for; when given and over, the command is stale. */
-const ForRound = z.number().int().min(1).max(12).optional();
+/**
+ * The round (0 in the lobby) and phase a player command was meant for: when given and not the
+ * current one, the command is stale. Nothing else makes a command stale, so teammates acting at
+ * the same moment never refuse each other.
+ */
+const ForRound = z.number().int().min(0).max(12).optional();
+const ForPhase = z.enum(["reporting", "planning"]).optional();
 
 export const GameCommand = z.discriminatedUnion("type", [
   // Seats and teams (lobby, or later for a seat taking over)
@@ -49,13 +54,43 @@ export const GameCommand = z.discriminatedUnion("type", [
   z.object({ type: z.literal("round:timerExpired"), round: z.number().int().min(1).max(12) }).strict(),
   // Players (and bots, through the same commands)
   z
-    .object({ type: z.literal("team:chooseReporting"), seatId: SeatId, side: ReportingSide, round: ForRound })
+    .object({
+      type: z.literal("team:chooseReporting"),
+      seatId: SeatId,
+      side: ReportingSide,
+      round: ForRound,
+      phase: ForPhase,
+    })
     .strict(),
-  z.object({ type: z.literal("card:select"), seatId: SeatId, cardId: CardId, round: ForRound }).strict(),
-  z.object({ type: z.literal("card:unselect"), seatId: SeatId, cardId: CardId, round: ForRound }).strict(),
-  z.object({ type: z.literal("card:show"), seatId: SeatId, cardId: CardId, round: ForRound }).strict(),
-  z.object({ type: z.literal("seat:lockIn"), seatId: SeatId, round: ForRound }).strict(),
-  z.object({ type: z.literal("seat:unlock"), seatId: SeatId, round: ForRound }).strict(),
+  z
+    .object({
+      type: z.literal("card:select"),
+      seatId: SeatId,
+      cardId: CardId,
+      round: ForRound,
+      phase: ForPhase,
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal("card:unselect"),
+      seatId: SeatId,
+      cardId: CardId,
+      round: ForRound,
+      phase: ForPhase,
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal("card:show"),
+      seatId: SeatId,
+      cardId: CardId,
+      round: ForRound,
+      phase: ForPhase,
+    })
+    .strict(),
+  z.object({ type: z.literal("seat:lockIn"), seatId: SeatId, round: ForRound, phase: ForPhase }).strict(),
+  z.object({ type: z.literal("seat:unlock"), seatId: SeatId, round: ForRound, phase: ForPhase }).strict(),
 ]);
 export type GameCommand = z.infer<typeof GameCommand>;
 export type GameCommandInput = z.input<typeof GameCommand>;

@@ -13,6 +13,7 @@ import { applyCommand, applyUnknown, createGame, midGameRound } from "./engine";
 import type { GameErrorCode } from "./errors";
 import { createRandom } from "./random";
 import { finalScore } from "./scoring";
+import { seatForNewcomer } from "./setup";
 import { runBots } from "./simulate";
 import type { GameState, RoundScore, Seat } from "./state";
 import { viewFor } from "./view";
@@ -849,5 +850,45 @@ describe("taking over a seat and toggling bots", () => {
     state = apply(state, { type: "game:start" });
     expect(state.seatOrder).toHaveLength(2);
     refuse(state, { type: "game:setBots", fillWithBots: true }, "game/already_started");
+  });
+});
+
+describe("where a newcomer sits", () => {
+  it("gives people their own away seat back, then a bot's seat on the team with fewest people, then an away seat", () => {
+    const lobby = join(newGame({ teamSize: 4, fillWithBots: true }), 3);
+    expect(seatForNewcomer(lobby, "Someone", new Set())).toEqual({ kind: "new" });
+    const own = seat(lobby, "p2").name;
+    expect(seatForNewcomer(lobby, own.toUpperCase(), new Set(["p2"]))).toEqual({
+      kind: "reclaim",
+      seatId: "p2",
+    });
+    expect(seatForNewcomer(lobby, own, new Set())).toEqual({ kind: "new" });
+
+    const started = planning({ teamSize: 2, fillWithBots: true }, 3);
+    const lonely = seatsIn(started, "t2");
+    const taken = seatForNewcomer(started, "Late", new Set());
+    expect(taken.kind).toBe("takeOver");
+    expect(lonely.map((s) => s.id)).toContain(taken.kind === "takeOver" ? taken.seatId : "");
+    expect(seat(started, taken.kind === "takeOver" ? taken.seatId : "").bot).not.toBeNull();
+
+    const noBots = planning({ teamSize: 2, fillWithBots: false }, 3);
+    expect(seatForNewcomer(noBots, "Late", new Set())).toEqual({ kind: "new" });
+    expect(seatForNewcomer(noBots, "Late", new Set(["p1"]))).toEqual({ kind: "takeOver", seatId: "p1" });
+  });
+});
+
+describe("stale player commands", () => {
+  it("refuses a command for a round or phase that is not the current one, and nothing else", () => {
+    const state = planning({ teamSize: 4, fillWithBots: false }, 4);
+    refuse(state, { type: "seat:lockIn", seatId: "p1", round: 2 }, "action/stale");
+    refuse(
+      state,
+      { type: "team:chooseReporting", seatId: "p1", side: "marketing", round: 1, phase: "reporting" },
+      "action/stale",
+    );
+    const lobby = join(newGame(), 1);
+    refuse(lobby, { type: "seat:lockIn", seatId: "p1", round: 1 }, "action/stale");
+    refuse(lobby, { type: "seat:lockIn", seatId: "p1", round: 0 }, "game/not_started");
+    apply(state, { type: "seat:lockIn", seatId: "p1", round: 1, phase: "planning" });
   });
 });

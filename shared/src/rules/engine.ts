@@ -489,13 +489,30 @@ type PlayerCommand = Extract<
   }
 >;
 
+/** A player command is stale only if the round (or phase) it names is not the current one. */
+function staleness(
+  state: GameState,
+  round: number | undefined,
+  phase: string | undefined,
+): ApplyResult | null {
+  if (round === undefined) return null;
+  if (round > state.round)
+    return fail("action/stale", `Round ${round} has not started yet; this is round ${state.round}.`);
+  if (round < state.round || (phase !== undefined && phase !== state.phase))
+    return fail(
+      "action/stale",
+      `That was meant for ${phase ? `the ${phase} of ` : ""}round ${round}, which has ended.`,
+    );
+  return null;
+}
+
 function playerCommand(state: GameState, command: PlayerCommand): ApplyResult {
   const seat = state.seats[command.seatId];
   if (!seat) return fail("seat/not_found", "That seat is not in this game.");
+  const stale = staleness(state, command.round, command.phase);
+  if (stale) return stale;
   if (state.phase === "lobby") return fail("game/not_started", "The game has not started yet.");
   if (state.phase === "finished") return fail("game/finished", "The game is over.");
-  if (command.round !== undefined && command.round !== state.round)
-    return fail("action/stale", `Round ${command.round} is over; this is round ${state.round}.`);
   if (state.paused) return fail("game/paused", "The facilitator has paused the game.");
   if (!seat.teamId || seat.roles.length === 0)
     return fail("seat/no_team", "This seat has no team or role yet; it joins at the next round.");

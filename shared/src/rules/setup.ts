@@ -121,3 +121,29 @@ export function dealRounds(deck: Deck, settings: GameSettings, seed: number): Ro
   }
   return deals;
 }
+
+/** Where a person who joins sits: a new seat, their own seat back, or a seat they take over. */
+export type NewcomerSeat =
+  | { kind: "new" }
+  | { kind: "reclaim"; seatId: string }
+  | { kind: "takeOver"; seatId: string };
+
+/**
+ * A person joining under `name`, where `away` are the seats whose people are gone (the server knows
+ * who is connected; the rules do not). Their own away seat (same name, a new device) comes back to
+ * them. After the start a newcomer takes a bot's seat on the team with the fewest people, else an
+ * away seat; otherwise they get a new seat (which waits for the next round once the game is on).
+ */
+export function seatForNewcomer(state: GameState, name: string, away: ReadonlySet<string>): NewcomerSeat {
+  const lower = name.toLocaleLowerCase();
+  const seats = state.seatOrder.flatMap((id) => (state.seats[id] ? [state.seats[id]] : []));
+  const own = seats.find((s) => !s.bot && s.name.toLocaleLowerCase() === lower);
+  if (own) return away.has(own.id) ? { kind: "reclaim", seatId: own.id } : { kind: "new" };
+  if (state.phase === "lobby") return { kind: "new" };
+  const people = (teamId: string | null) => seats.filter((s) => s.teamId === teamId && !s.bot).length;
+  const bot = seats
+    .filter((s) => s.bot && s.roles.length > 0)
+    .sort((a, b) => people(a.teamId) - people(b.teamId))[0];
+  const taken = bot ?? seats.find((s) => !s.bot && away.has(s.id));
+  return taken ? { kind: "takeOver", seatId: taken.id } : { kind: "new" };
+}
