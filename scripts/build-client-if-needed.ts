@@ -1,6 +1,7 @@
 /**
- * `npm start` runs this first: build the client (vite) when client/dist is missing or older than
- * any of its sources, so a fresh checkout and an edited one both serve the current client.
+ * `npm start` (and the test run, before its browser tests) runs this first: build the client
+ * (vite) when client/dist is missing or older than any of its sources, so a fresh checkout and an
+ * edited one both serve the current client.
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -8,7 +9,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const built = path.join(root, "client", "dist", "index.html");
+export const CLIENT_DIST = path.join(root, "client", "dist");
+const built = path.join(CLIENT_DIST, "index.html");
 const sources = [
   "client/src",
   "client/index.html",
@@ -27,11 +29,14 @@ function newest(file: string): number {
   return latest;
 }
 
-const builtAt = fs.existsSync(built) ? fs.statSync(built).mtimeMs : 0;
-const sourcesAt = Math.max(...sources.map((s) => newest(path.join(root, s))));
-if (builtAt >= sourcesAt) {
-  console.log("client: up to date (client/dist)");
-} else {
+/** Builds client/dist unless it is newer than every source; returns false when the build failed. */
+export function buildClientIfNeeded(): boolean {
+  const builtAt = fs.existsSync(built) ? fs.statSync(built).mtimeMs : 0;
+  const sourcesAt = Math.max(...sources.map((s) => newest(path.join(root, s))));
+  if (builtAt >= sourcesAt) {
+    console.log("client: up to date (client/dist)");
+    return true;
+  }
   console.log("client: building (vite build)…");
   const result = spawnSync(
     "npx",
@@ -41,5 +46,9 @@ if (builtAt >= sourcesAt) {
       stdio: "inherit",
     },
   );
-  if (result.status !== 0) process.exit(result.status ?? 1);
+  return result.status === 0;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  if (!buildClientIfNeeded()) process.exit(1);
 }

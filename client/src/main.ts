@@ -1,20 +1,35 @@
 /**
- * Entry point. The screens (landing, lobby, host, player, facilitator) arrive with the browser
- * client; until then this page checks that the server answers and says what to do next.
+ * Entry point: picks the screen for the address. The landing page (host or join) is in this first
+ * chunk and loads no Phaser, so a phone on weak Wi-Fi can join at once; every other screen, and
+ * the game engine, loads on demand.
  */
-const statusLine = document.querySelector<HTMLParagraphElement>("#status");
+import "./ui/styles.css";
+import { parseRoute } from "./routes";
+import { applyTheme } from "./theme";
+import { showProblem } from "./ui/common";
+import { showLanding } from "./ui/landing";
 
-async function check(): Promise<void> {
-  if (!statusLine) return;
-  try {
-    const response = await fetch("/healthz");
-    const health = (await response.json()) as { rooms: number; connectedPlayers: number };
-    statusLine.textContent = `The server is running: ${health.rooms} room(s), ${health.connectedPlayers} player(s) connected. The game screens are being built; see docs/PROTOCOL.md to drive a game from a script.`;
-  } catch {
-    statusLine.textContent = "The server does not answer.";
+async function open(root: HTMLElement): Promise<void> {
+  const route = parseRoute(location.pathname, location.hash);
+  switch (route.screen) {
+    case "landing":
+      return showLanding(root, route.code);
+    case "play":
+      return (await import("./ui/player")).showPlayer(root, route.code, null);
+    case "seat":
+      return (await import("./ui/player")).showPlayer(root, route.code, route.token);
+    case "host":
+      return (await import("./ui/host")).showHost(root, route.code);
+    case "facilitate":
+      return (await import("./ui/facilitator")).showFacilitator(root, route.code, route.token);
   }
 }
 
-void check();
-
-export {};
+const root = document.getElementById("app");
+if (root) {
+  applyTheme(document.documentElement);
+  open(root).catch((error: unknown) => {
+    console.error(error);
+    showProblem(root, "Something went wrong while opening this page. Reload to try again.");
+  });
+}

@@ -1,6 +1,7 @@
 /** The shared package: the rules engine, the built-in deck and (later) the wire protocol. */
 export * from "./content/builtin-deck";
 export * from "./content/check-deck";
+export * from "./content/roles";
 export * from "./protocol/index";
 export * from "./rules/bots";
 export * from "./rules/commands";

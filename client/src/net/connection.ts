@@ -7,18 +7,18 @@
  *
  * It runs in the browser and in Node (the integration tests drive the server through it).
  */
-import {
-  type Ack,
-  type AckData,
-  applyViewPatch,
-  type FacilitatorRequestName,
-  type PlayerRequestName,
-  type PushPayload,
-  type RequestName,
-  type RequestPayload,
-  type RoomView,
-  type Session,
-} from "@boxless/shared";
+import type { Ack } from "@boxless/shared/protocol/errors";
+import type {
+  AckData,
+  FacilitatorRequestName,
+  PlayerRequestName,
+  PushPayload,
+  RequestName,
+  RequestPayload,
+  Session,
+} from "@boxless/shared/protocol/events";
+import { applyViewPatch } from "@boxless/shared/protocol/patch";
+import type { RoomView } from "@boxless/shared/protocol/views";
 import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
 
 /** Where seat and facilitator tokens are kept between page loads (localStorage in a browser). */
