@@ -154,8 +154,12 @@ describe("a three-round workshop", () => {
     await hostPhase(hp, "finished");
     for (const { page } of players) await page.getByRole("heading", { name: "Final scores" }).waitFor();
     await f.getByRole("heading", { name: "Game over" }).waitFor();
-    const finalRow = await players[0]?.page.locator("ol li").first().textContent();
-    expect(finalRow).toMatch(/Team .*: \d+/);
+    // Every player sees their team's final score, the same as on the facilitator's leaderboard.
+    const finalRow = (await players[0]?.page.locator("ol li", { hasText: "(your team)" }).textContent()) ?? "";
+    const [, team, score] = /^(.*) \(your team\): (\d+)$/.exec(finalRow) ?? [];
+    expect(team).toBeTruthy();
+    const row = f.locator("tbody tr", { hasText: team as string });
+    expect(await row.locator("td").nth(1).textContent()).toBe(score);
     await hp.waitForTimeout(1500);
     await screenshot(hp, "host-final");
     await screenshot(f, "facilitator-final");

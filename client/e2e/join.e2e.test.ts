@@ -99,7 +99,7 @@ describe("a player on a 360×640 phone", () => {
     expect(await chosen.textContent()).toContain("Chosen");
     const energy = await page.locator(".energy").textContent();
     expect(energy).toMatch(/Energy \d+ of \d+ left/);
-    await screenshot(page, "phone-planning");
+    await screenshot(page, "phone-planning", true);
     // Nothing is wider than the phone.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     expect(await seriousViolations(page)).toEqual([]);
@@ -110,7 +110,7 @@ describe("a player on a 360×640 phone", () => {
     expect(await page.getByText("Your contribution").count()).toBe(1);
     const contribution = page.locator("h3:has-text('Your contribution') + ul li");
     expect(await contribution.first().textContent()).toContain("Chidi");
-    await screenshot(page, "phone-reveal");
+    await screenshot(page, "phone-reveal", true);
     await context.close();
   });
 });

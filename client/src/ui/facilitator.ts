@@ -11,7 +11,8 @@
 import { ROLE_INFO } from "@boxless/shared/content/roles";
 import type { FacilitatorRequestName, RequestPayload } from "@boxless/shared/protocol/events";
 import type { RoomView } from "@boxless/shared/protocol/views";
-import { ROLES, type Role } from "@boxless/shared/rules/vocabulary";
+import { ROLES } from "@boxless/shared/rules/names";
+import type { Role } from "@boxless/shared/rules/vocabulary";
 import { renderSVG } from "uqr";
 import { facilitatorTokenKey, GameConnection } from "../net/connection";
 import { paths } from "../routes";
@@ -130,13 +131,15 @@ class FacilitatorScreen {
 
   private joinPanel(view: RoomView): HTMLElement {
     const { links, settings } = view.room;
+    // Opened on this machine (localhost), the link phones can reach is the network address.
+    const joinLink = links.lanJoin ?? links.join;
     const people = view.game.teams.flatMap((t) => t.seats).filter((s) => !s.bot);
     const qr = h("div", {
       class: "qr",
       role: "img",
-      "aria-label": `QR code that opens ${links.join}`,
+      "aria-label": `QR code that opens ${joinLink}`,
     });
-    qr.innerHTML = renderSVG(links.join, { border: 2 }); // generated from our own link, no user input
+    qr.innerHTML = renderSVG(joinLink, { border: 2 }); // generated from our own link, no user input
     return h(
       "section",
       { class: "panel grid-2", "aria-labelledby": "join-title" },
@@ -149,8 +152,8 @@ class FacilitatorScreen {
           { class: "room-code", "aria-label": `Room code ${view.room.code.split("").join(" ")}` },
           view.room.code,
         ),
-        h("p", {}, "at ", h("a", { href: links.join }, links.join)),
-        links.lanJoin ? h("p", { class: "hint" }, `On this network: ${links.lanJoin}`) : null,
+        h("p", {}, "at ", h("a", { href: joinLink }, joinLink)),
+        links.lanJoin ? h("p", { class: "hint" }, `On this machine: ${links.join}`) : null,
         h(
           "p",
           { class: "hint" },

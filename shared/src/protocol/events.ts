@@ -8,9 +8,16 @@ import { z } from "zod";
 import { CardId, SeatId, TeamId } from "../rules/state";
 import { BotStrategy, ReportingSide, Role } from "../rules/vocabulary";
 import { ackSchema } from "./errors";
-import { PatchOpSchema } from "./patch";
 import { RoomCode } from "./settings";
 import { RoomView } from "./views";
+
+/** One operation of a view patch (see patch.ts): a path into the view and the new value there. */
+export const PatchOpSchema = z
+  .object({
+    p: z.array(z.union([z.string(), z.number().int().min(0)])),
+    v: z.unknown().optional(),
+  })
+  .strict();
 
 /** Made by the client for every action; sending the same id again is answered with the first ack. */
 export const ActionId = z

@@ -21,7 +21,8 @@ import {
 import { runBots } from "../rules/simulate";
 import { WIRE_ERROR_CODES } from "./errors";
 import { ACK_DATA, PUSHES, REQUESTS, type RequestName } from "./events";
-import { applyViewPatch, diffView, type PatchOp, PatchOpSchema } from "./patch";
+import { PatchOpSchema } from "./events";
+import { applyViewPatch, diffView, type PatchOp } from "./patch";
 import { PublicGameView, SeatOwnViewSchema } from "./views";
 
 // ─── patches ──────────────────────────────────────────────────────────────────

@@ -13,15 +13,11 @@ import { budgetFor, currentScenario, poolKey, twistEffects } from "./energy";
 import { seatsOfTeam } from "./setup";
 import type { DutyFigures, GameState, Meters, Play, RationaleLine, RoundScore, Seat, Team } from "./state";
 import type { ActionCard, Duty, Handoff, HandoffHalf, Role, ScenarioCard, TwistEffect } from "./vocabulary";
-import { DUTIES } from "./vocabulary";
+import { DUTIES, METER_FOR } from "./names";
 
 export const WASTE_PER_POINT = 1;
 export const BREADTH_FACTORS = [1, 0.7, 0.85, 1] as const;
-export const METER_FOR: Record<Duty, keyof Meters> = {
-  advocacy: "trust",
-  outbound: "awareness",
-  inbound: "fit",
-};
+export { METER_FOR } from "./names";
 /** A meter moves by METER_STEP × (coverage − METER_PIVOT): full coverage +10, 75 % none, nothing −30. */
 export const METER_STEP = 50;
 export const METER_PIVOT = 0.85;

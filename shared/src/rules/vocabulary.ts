@@ -4,8 +4,10 @@
  * engine is typed against.
  */
 import { z } from "zod";
+import { DUTIES, ROLES } from "./names";
 
-export const DUTIES = ["outbound", "inbound", "advocacy"] as const;
+export { DUTIES, ROLES };
+
 export const Duty = z
   .enum(DUTIES)
   .describe(
@@ -13,7 +15,6 @@ export const Duty = z
   );
 export type Duty = z.infer<typeof Duty>;
 
-export const ROLES = ["pm", "pmm", "cm", "support"] as const;
 export const Role = z
   .enum(ROLES)
   .describe("pm: Product Manager; pmm: Product Marketing Manager; cm: Community Manager; support: Support");
