@@ -114,3 +114,46 @@ describe("a player on a 360×640 phone", () => {
     await context.close();
   });
 });
+
+describe("a player whose connection drops", () => {
+  it("sees Reconnecting… and comes back to the same seat and choices by itself", async () => {
+    const first = await startAppServer();
+    const room = await first.createRoom({ settings: { rounds: 2, timerSeconds: null, teamSize: 4 } });
+    const facilitator = first.client();
+    expect((await facilitator.facilitate(room.code, room.facilitatorToken)).ok).toBe(true);
+    const { page, context } = await openPerson(browser, `${first.url}/join/${room.code}`, { width: 400, height: 800 });
+    await page.getByLabel("Your name").fill("Eve");
+    await page.getByRole("button", { name: "Join" }).click();
+    await page.getByRole("heading", { name: "You're in, Eve!" }).waitFor();
+    expect((await facilitator.control("game:start")).ok).toBe(true);
+    await page.getByRole("button", { name: "With Product" }).click();
+    await page.getByRole("heading", { name: "Your hand" }).waitFor();
+    const choose = page.locator(".card button[aria-pressed=false]:not([disabled])").first();
+    const titleId = await choose.getAttribute("aria-describedby");
+    await choose.click();
+    await page.locator(`.card[aria-labelledby="${titleId}"] button[aria-pressed=true]`).waitFor();
+
+    // The server goes away (a restart, a dead Wi-Fi): the page says so and keeps trying.
+    facilitator.close();
+    await first.server.close();
+    const banner = page.getByRole("status").filter({ hasText: "Reconnecting…" });
+    await banner.waitFor();
+    await screenshot(page, "player-reconnecting");
+
+    // It comes back on the same address with the same data: same seat, same choice, no reload.
+    const second = await startAppServer({ dbFile: first.dbFile, port: first.port });
+    try {
+      await banner.waitFor({ state: "hidden", timeout: 10_000 });
+      expect(await page.getByRole("heading", { name: "Eve", exact: true }).count()).toBe(1);
+      const chosen = page.locator(`.card[aria-labelledby="${titleId}"] button[aria-pressed=true]`);
+      await chosen.waitFor();
+      expect(await page.locator(".card button[aria-pressed=true]").count()).toBe(1);
+      // And it plays on: locking in (the bots follow) reveals the round.
+      await page.getByRole("button", { name: "Lock in" }).click();
+      await page.getByRole("heading", { name: /Round 1: .* scored \d+/ }).waitFor();
+    } finally {
+      await context.close();
+      await second.close();
+    }
+  });
+});
