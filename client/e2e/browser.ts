@@ -39,7 +39,10 @@ export function launchBrowser(): Promise<Browser> {
  * one builds while the others wait on a lock folder, then find it up to date.
  */
 function buildClientOnce(): void {
-  const lock = path.join(os.tmpdir(), `boxless-client-build-${path.basename(path.resolve(here, "../.."))}.lock`);
+  const lock = path.join(
+    os.tmpdir(),
+    `boxless-client-build-${path.basename(path.resolve(here, "../.."))}.lock`,
+  );
   const wait = new Int32Array(new SharedArrayBuffer(4));
   for (;;) {
     try {

@@ -155,7 +155,8 @@ describe("a three-round workshop", () => {
     for (const { page } of players) await page.getByRole("heading", { name: "Final scores" }).waitFor();
     await f.getByRole("heading", { name: "Game over" }).waitFor();
     // Every player sees their team's final score, the same as on the facilitator's leaderboard.
-    const finalRow = (await players[0]?.page.locator("ol li", { hasText: "(your team)" }).textContent()) ?? "";
+    const finalRow =
+      (await players[0]?.page.locator("ol li", { hasText: "(your team)" }).textContent()) ?? "";
     const [, team, score] = /^(.*) \(your team\): (\d+)$/.exec(finalRow) ?? [];
     expect(team).toBeTruthy();
     const row = f.locator("tbody tr", { hasText: team as string });

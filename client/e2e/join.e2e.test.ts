@@ -121,7 +121,10 @@ describe("a player whose connection drops", () => {
     const room = await first.createRoom({ settings: { rounds: 2, timerSeconds: null, teamSize: 4 } });
     const facilitator = first.client();
     expect((await facilitator.facilitate(room.code, room.facilitatorToken)).ok).toBe(true);
-    const { page, context } = await openPerson(browser, `${first.url}/join/${room.code}`, { width: 400, height: 800 });
+    const { page, context } = await openPerson(browser, `${first.url}/join/${room.code}`, {
+      width: 400,
+      height: 800,
+    });
     await page.getByLabel("Your name").fill("Eve");
     await page.getByRole("button", { name: "Join" }).click();
     await page.getByRole("heading", { name: "You're in, Eve!" }).waitFor();

@@ -413,7 +413,7 @@ class FacilitatorScreen {
                 onclick: () =>
                   void this.control("seat:setBot", { seatId: seat.id, bot: seat.bot ? null : "coordinated" }),
               },
-              seat.bot ? `Give back to ${seat.name}` : `Bot plays for ${seat.name}`,
+              seat.bot ? `Stop the bot for ${seat.name}` : `Bot plays for ${seat.name}`,
             ),
         seat.bot
           ? null

@@ -10,8 +10,8 @@
 import { DUTY_INFO, ROLE_INFO } from "@boxless/shared/content/roles";
 import type { PlayerRequestName, RequestPayload } from "@boxless/shared/protocol/events";
 import type { RoomView } from "@boxless/shared/protocol/views";
-import type { RationaleLine, RoundScore } from "@boxless/shared/rules/state";
 import { DUTIES } from "@boxless/shared/rules/names";
+import type { RationaleLine, RoundScore } from "@boxless/shared/rules/state";
 import type { Duty } from "@boxless/shared/rules/vocabulary";
 import { GameConnection, seatTokenKey } from "../net/connection";
 import { paths } from "../routes";
@@ -376,8 +376,8 @@ class PlayerScreen {
         : null,
       ...card.handoffs.map((handoff) => `Hand-off "${handoff.title}" with ${handoff.partner}.`),
       card.takenBy ? `${card.takenBy} has chosen this card.` : null,
-      // While locked in, the lock bar says so once instead of on every card.
-      !selected && !me.locked && card.problem ? card.problem.message : null,
+      // While locked in or paused, that is said once, not on every card.
+      !selected && !me.locked && !this.view?.game.paused && card.problem ? card.problem.message : null,
     ];
     const titleId = `card-${card.id}`;
     return h(
