@@ -4,7 +4,9 @@
  * a script that prints figures; nothing here asserts.
  */
 import { runEngineBench } from "./engine";
+import { FUZZ_USAGE, runFuzzBench } from "./fuzz";
 import { LOAD_USAGE, runLoadBench } from "./load";
+import { runPageBench } from "./page";
 
 interface Part {
   about: string;
@@ -16,9 +18,17 @@ const PARTS: Record<string, Part> = {
     about: "applied player actions per second, whole bot games per second, heap",
     run: runEngineBench,
   },
+  page: {
+    about: "what the landing page and a player download (gzipped); host screen time to interactive",
+    run: runPageBench,
+  },
   load: {
     about: "the real server under many rooms of players vs a bare socket.io relay (takes ~3 min)",
     run: runLoadBench,
+  },
+  fuzz: {
+    about: "100,000 fuzzed messages at the real server: answers, disconnects, memory, still serving",
+    run: runFuzzBench,
   },
 };
 
@@ -34,6 +44,8 @@ function usage(): string {
     "With no part, every part runs.",
     "",
     LOAD_USAGE,
+    "",
+    FUZZ_USAGE,
   ].join("\n");
 }
 
