@@ -7,6 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { CreateRoomResponse } from "@boxless/shared";
+import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { GameConnection } from "../../client/src/net/connection";
 import { type ChildServer, freePort, startChildServer } from "./testing/child-server";
@@ -77,6 +78,7 @@ describe("a crash", () => {
       () => [...acked.values()].reduce((n, s) => n + s.size, 0) >= 4,
       "some acknowledged actions",
     );
+    const seatsBefore = players.map((p) => p.seatId);
     await first.kill("SIGKILL");
     expect(first.process.signalCode).toBe("SIGKILL");
     // The kill came while players were still sending (otherwise this test would prove little).
@@ -86,6 +88,9 @@ describe("a crash", () => {
     const second = await start(dataDir, port);
     await Promise.all(sending);
     for (const p of players) await waitFor(() => p.status === "online", "every player back online", 15_000);
+    // Each is back in its own seat, by itself.
+    expect(players.map((p) => p.seatId)).toEqual(seatsBefore);
+    expect(players.map((p) => p.view?.me?.seatId)).toEqual(seatsBefore);
     // Every acknowledged selection is in the new server's view of each seat.
     for (const p of players) {
       const selected = new Set(p.view?.me?.selected ?? []);
@@ -96,6 +101,19 @@ describe("a crash", () => {
     for (const p of players) ok(await p.play("seat:lockIn"));
     await waitFor(() => players.every((p) => p.view?.game.phase === "revealed"), "the reveal");
     expect(second.process.exitCode).toBeNull();
+    // The facilitator came back by itself too, with its rights.
+    await waitFor(() => facilitator.status === "online", "the facilitator back online");
+    ok(await facilitator.control("round:next"));
+
+    // Actions resent after the crash were applied once: no action id twice in the log.
+    const db = new Database(path.join(dataDir, "boxless.sqlite"), { readonly: true });
+    const repeated = db
+      .prepare(
+        "SELECT action_id, COUNT(*) AS n FROM actions WHERE action_id IS NOT NULL GROUP BY actor, action_id HAVING n > 1",
+      )
+      .all();
+    db.close();
+    expect(repeated).toEqual([]);
   });
 
   it("stops cleanly on SIGTERM", async () => {
