@@ -125,6 +125,7 @@ describe("a three-round workshop", () => {
         const texts = await hp.evaluate(() => window.boxlessBoard?.texts() ?? []);
         const shown = texts.map((t) => t.text).join("\n");
         for (const title of chosen) if (title) expect(shown).not.toContain(title);
+        expect(texts.length).toBeGreaterThan(5);
         const small = texts.filter((t) => t.px < 24);
         expect(small).toEqual([]);
         await screenshot(pages[0] as Page, "player-planning");
@@ -144,6 +145,15 @@ describe("a three-round workshop", () => {
       if (round === 1) {
         await hp.waitForTimeout(2500); // the bars finish filling
         await screenshot(hp, "host-reveal");
+        // On a 1920×1080 projector the same board is scaled up: nothing under 36 px.
+        await hp.setViewportSize({ width: 1920, height: 1080 });
+        const smallest = async () => {
+          const px = (await hp.evaluate(() => window.boxlessBoard?.texts() ?? [])).map((t) => t.px);
+          return px.length > 0 ? Math.min(...px) : 0;
+        };
+        await expect.poll(smallest).toBeGreaterThanOrEqual(36);
+        await screenshot(hp, "host-reveal-1080");
+        await hp.setViewportSize({ width: 1280, height: 720 });
         await screenshot(pages[0] as Page, "player-reveal");
         expect(await seriousViolations(hp)).toEqual([]);
       }
