@@ -5,20 +5,14 @@
  * differs is replaced whole. Unchanged parts shared by reference are skipped without a look inside,
  * which is what makes diffing cheap: the engine never copies what it does not change.
  */
-import { z } from "zod";
+// No zod here: the landing page's network module uses this file, and must stay small. The
+// schema of an operation on the wire is PatchOpSchema in events.ts.
 
 export type PathKey = string | number;
 export interface PatchOp {
   p: PathKey[];
   v?: unknown;
 }
-
-export const PatchOpSchema = z
-  .object({
-    p: z.array(z.union([z.string(), z.number().int().min(0)])),
-    v: z.unknown().optional(),
-  })
-  .strict();
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
