@@ -20,8 +20,7 @@ import {
 } from "../index";
 import { runBots } from "../rules/simulate";
 import { WIRE_ERROR_CODES } from "./errors";
-import { ACK_DATA, PUSHES, REQUESTS, type RequestName } from "./events";
-import { PatchOpSchema } from "./events";
+import { ACK_DATA, PatchOpSchema, PUSHES, REQUESTS, type RequestName } from "./events";
 import { applyViewPatch, diffView, type PatchOp } from "./patch";
 import { PublicGameView, SeatOwnViewSchema } from "./views";
 
