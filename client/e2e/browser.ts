@@ -9,6 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import axe from "axe-core";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 import { buildClientIfNeeded } from "../../scripts/build-client-if-needed";
 import { startServer, type TestServer } from "../../server/src/testing/harness";
 
@@ -121,4 +122,17 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
       help: v.help,
       nodes: v.nodes.map((n) => n.target.join(" ")),
     }));
+}
+
+/** One browser and one app server for a test file: started before its tests, stopped after. */
+export function useBrowserAndServer(): { browser: Browser; server: TestServer } {
+  const env = {} as { browser: Browser; server: TestServer };
+  beforeAll(async () => {
+    [env.browser, env.server] = await Promise.all([launchBrowser(), startAppServer()]);
+  });
+  afterAll(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
 }

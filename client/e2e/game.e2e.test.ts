@@ -4,29 +4,11 @@
  * final scores. On the way: a player reloads mid-round and keeps seat and choices, the screens
  * pass axe, the host's text is at least 24 px, and the host board stops drawing when idle.
  */
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TestServer } from "../../server/src/testing/harness";
-import {
-  launchBrowser,
-  openPerson,
-  type Person,
-  screenshot,
-  seriousViolations,
-  startAppServer,
-} from "./browser";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { openPerson, type Person, screenshot, seriousViolations, useBrowserAndServer } from "./browser";
 
-let browser: Browser;
-let server: TestServer;
-
-beforeAll(async () => {
-  [browser, server] = await Promise.all([launchBrowser(), startAppServer()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useBrowserAndServer();
 
 async function hostPhase(page: Page, phase: string): Promise<void> {
   await page.waitForFunction((wanted) => window.boxlessBoard?.phase() === wanted, phase, { timeout: 10_000 });
@@ -46,7 +28,7 @@ async function chooseACard(page: Page): Promise<string | null> {
 describe("a three-round workshop", () => {
   it("is set up, played to the final scores, and survives a reload", async () => {
     // ─── the facilitator sets up the room ────────────────────────────────────
-    const facilitator = await openPerson(browser, `${server.url}/`);
+    const facilitator = await openPerson(env.browser, `${env.server.url}/`);
     const f = facilitator.page;
     await screenshot(f, "landing");
     expect(await seriousViolations(f)).toEqual([]);
@@ -60,12 +42,15 @@ describe("a three-round workshop", () => {
     const code = (await f.locator(".room-code").textContent())?.trim() ?? "";
     expect(code).toMatch(/^[A-Z0-9]{5}$/);
     // The secret is in storage, not in the address bar.
-    expect(f.url()).toBe(`${server.url}/facilitate/${code}`);
+    expect(f.url()).toBe(`${env.server.url}/facilitate/${code}`);
     expect(await f.evaluate((c) => localStorage.getItem(`boxless:facilitator:${c}`), code)).toMatch(/.{16,}/);
     expect(await f.locator(".qr svg").count()).toBe(1);
 
     // ─── the host screen on the projector ────────────────────────────────────
-    const host = await openPerson(browser, `${server.url}/host/${code}`, { width: 1280, height: 720 });
+    const host = await openPerson(env.browser, `${env.server.url}/host/${code}`, {
+      width: 1280,
+      height: 720,
+    });
     const hp = host.page;
     await hostPhase(hp, "lobby");
 
@@ -73,7 +58,10 @@ describe("a three-round workshop", () => {
     const names = ["Ana", "Bo", "Chidi", "Dee"];
     const players: Person[] = [];
     for (const name of names) {
-      const person = await openPerson(browser, `${server.url}/join/${code}`, { width: 800, height: 900 });
+      const person = await openPerson(env.browser, `${env.server.url}/join/${code}`, {
+        width: 800,
+        height: 900,
+      });
       await person.page.getByLabel("Your name").fill(name);
       await person.page.getByRole("button", { name: "Join" }).click();
       await person.page.getByRole("heading", { name: `You're in, ${name}!` }).waitFor();

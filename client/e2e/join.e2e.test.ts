@@ -2,22 +2,10 @@
  * Joining in a real browser: a wrong room code and a taken name are said in place, a join link
  * fills the code in, and a player on a 360×640 phone plays a round by touch.
  */
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TestServer } from "../../server/src/testing/harness";
-import { launchBrowser, openPerson, screenshot, seriousViolations, startAppServer } from "./browser";
+import { describe, expect, it } from "vitest";
+import { openPerson, screenshot, seriousViolations, startAppServer, useBrowserAndServer } from "./browser";
 
-let browser: Browser;
-let server: TestServer;
-
-beforeAll(async () => {
-  [browser, server] = await Promise.all([launchBrowser(), startAppServer()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useBrowserAndServer();
 
 /** A valid-looking code that is not `code`. */
 function otherCode(code: string): string {
@@ -26,9 +14,9 @@ function otherCode(code: string): string {
 
 describe("the landing page", () => {
   it("says in place that a room code does not exist, and changes nothing", async () => {
-    const room = await server.createRoom();
+    const room = await env.server.createRoom();
     const wrong = otherCode(room.code);
-    const { page, context } = await openPerson(browser, `${server.url}/`);
+    const { page, context } = await openPerson(env.browser, `${env.server.url}/`);
     await page.getByLabel("Room code").fill(wrong.toLowerCase());
     await page.getByLabel("Your name").fill("Ana");
     await page.getByRole("button", { name: "Join" }).click();
@@ -45,11 +33,14 @@ describe("the landing page", () => {
   });
 
   it("fills the code in from a join link and says in place that a name is taken", async () => {
-    const room = await server.createRoom();
-    const first = server.client();
+    const room = await env.server.createRoom();
+    const first = env.server.client();
     expect((await first.join(room.code, "Ana")).ok).toBe(true);
 
-    const { page, context } = await openPerson(browser, `${server.url}/join/${room.code.toLowerCase()}`);
+    const { page, context } = await openPerson(
+      env.browser,
+      `${env.server.url}/join/${room.code.toLowerCase()}`,
+    );
     expect(await page.getByLabel("Room code").inputValue()).toBe(room.code);
     await page.getByLabel("Your name").fill("  ana ");
     await page.getByRole("button", { name: "Join" }).click();
@@ -69,11 +60,11 @@ describe("the landing page", () => {
 
 describe("a player on a 360×640 phone", () => {
   it("plays a round by touch", async () => {
-    const room = await server.createRoom({ settings: { rounds: 2, timerSeconds: null, teamSize: 4 } });
-    const facilitator = server.client();
+    const room = await env.server.createRoom({ settings: { rounds: 2, timerSeconds: null, teamSize: 4 } });
+    const facilitator = env.server.client();
     expect((await facilitator.facilitate(room.code, room.facilitatorToken)).ok).toBe(true);
 
-    const { page, context } = await openPerson(browser, `${server.url}/join/${room.code}`, {
+    const { page, context } = await openPerson(env.browser, `${env.server.url}/join/${room.code}`, {
       width: 360,
       height: 640,
       touch: true,
@@ -121,7 +112,7 @@ describe("a player whose connection drops", () => {
     const room = await first.createRoom({ settings: { rounds: 2, timerSeconds: null, teamSize: 4 } });
     const facilitator = first.client();
     expect((await facilitator.facilitate(room.code, room.facilitatorToken)).ok).toBe(true);
-    const { page, context } = await openPerson(browser, `${first.url}/join/${room.code}`, {
+    const { page, context } = await openPerson(env.browser, `${first.url}/join/${room.code}`, {
       width: 400,
       height: 800,
     });

@@ -4,31 +4,19 @@
  * settings show in the lobby. During play the facilitator pauses and resumes, and players see it.
  */
 import { builtinDeck } from "@boxless/shared";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TestServer } from "../../server/src/testing/harness";
-import { launchBrowser, openPerson, screenshot, startAppServer } from "./browser";
+import { describe, expect, it } from "vitest";
+import { openPerson, screenshot, useBrowserAndServer } from "./browser";
 
-let browser: Browser;
-let server: TestServer;
-
-beforeAll(async () => {
-  [browser, server] = await Promise.all([launchBrowser(), startAppServer()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useBrowserAndServer();
 
 async function roomCount(): Promise<number> {
-  const health = (await (await fetch(`${server.url}/healthz`)).json()) as { rooms: number };
+  const health = (await (await fetch(`${env.server.url}/healthz`)).json()) as { rooms: number };
   return health.rooms;
 }
 
 describe("setting up with a deck file", () => {
   it("lists a bad deck's problems by JSON path, creates nothing, then accepts the fixed file", async () => {
-    const { page, context } = await openPerson(browser, `${server.url}/`);
+    const { page, context } = await openPerson(env.browser, `${env.server.url}/`);
     await page.getByRole("button", { name: "Set up a game" }).click();
 
     const bad = structuredClone(builtinDeck) as unknown as {
@@ -85,17 +73,20 @@ describe("setting up with a deck file", () => {
   });
 
   it("pauses and resumes a running round; the timer freezes and players are told", async () => {
-    const room = await server.createRoom({ settings: { rounds: 2, timerSeconds: 60, teamSize: 4 } });
+    const room = await env.server.createRoom({ settings: { rounds: 2, timerSeconds: 60, teamSize: 4 } });
     const facilitator = await openPerson(
-      browser,
-      `${server.url}/facilitate/${room.code}#${room.facilitatorToken}`,
+      env.browser,
+      `${env.server.url}/facilitate/${room.code}#${room.facilitatorToken}`,
     );
     const f = facilitator.page;
     await f.getByRole("heading", { name: "Players join with" }).waitFor();
     // The secret left the address bar at once.
-    expect(f.url()).toBe(`${server.url}/facilitate/${room.code}`);
+    expect(f.url()).toBe(`${env.server.url}/facilitate/${room.code}`);
 
-    const player = await openPerson(browser, `${server.url}/join/${room.code}`, { width: 400, height: 800 });
+    const player = await openPerson(env.browser, `${env.server.url}/join/${room.code}`, {
+      width: 400,
+      height: 800,
+    });
     await player.page.getByLabel("Your name").fill("Fay");
     await player.page.getByRole("button", { name: "Join" }).click();
     await f.getByRole("button", { name: "Start the game with 1" }).click();

@@ -16,9 +16,10 @@ import type { Role } from "@boxless/shared/rules/vocabulary";
 import { renderSVG } from "uqr";
 import { facilitatorTokenKey, GameConnection } from "../net/connection";
 import { paths } from "../routes";
+import { clock, timerState } from "../state/timer";
 import { roleChip } from "./chips";
 import { showProblem, statusBanner } from "./common";
-import { formatClock, h, replace } from "./dom";
+import { h, replace } from "./dom";
 
 type TeamView = RoomView["game"]["teams"][number];
 type SeatSummary = TeamView["seats"][number];
@@ -101,16 +102,12 @@ class FacilitatorScreen {
   }
 
   private tick(): void {
-    const timer = this.connection.view?.room.timer;
     if (!this.timerText) return;
-    if (!timer) {
-      this.timerText.textContent = "No timer";
-      return;
-    }
-    const left =
-      timer.endsAt === null ? timer.leftMs : timer.endsAt - this.connection.clockOffset - Date.now();
-    const what = timer.kind === "round" ? "Round timer" : "Next round in";
-    this.timerText.textContent = `${what}: ${formatClock(left)}${timer.endsAt === null ? " (paused)" : ""}`;
+    const view = this.connection.view;
+    const timer = view && timerState(view, this.connection.clockOffset, Date.now());
+    this.timerText.textContent = timer
+      ? `${timer.label === "Time left" ? "Round timer" : timer.label}: ${timer.time}${timer.paused ? " (paused)" : ""}`
+      : "No timer";
   }
 
   private header(view: RoomView): HTMLElement {
@@ -157,7 +154,7 @@ class FacilitatorScreen {
         h(
           "p",
           { class: "hint" },
-          `${settings.rounds} rounds · ${settings.timerSeconds ? formatClock(settings.timerSeconds * 1000) : "no timer"} · teams of ${settings.teamSize}`,
+          `${settings.rounds} rounds · ${settings.timerSeconds ? clock(settings.timerSeconds * 1000) : "no timer"} · teams of ${settings.teamSize}`,
         ),
         h(
           "label",

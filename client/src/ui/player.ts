@@ -15,9 +15,10 @@ import type { RationaleLine, RoundScore } from "@boxless/shared/rules/state";
 import type { Duty } from "@boxless/shared/rules/vocabulary";
 import { GameConnection, seatTokenKey } from "../net/connection";
 import { paths } from "../routes";
+import { timerState } from "../state/timer";
 import { dutyChip, roleChip } from "./chips";
 import { showProblem, statusBanner } from "./common";
-import { formatClock, h, replace } from "./dom";
+import { h, replace } from "./dom";
 
 type Me = NonNullable<RoomView["me"]>;
 type Card = Me["hand"][number];
@@ -124,12 +125,10 @@ class PlayerScreen {
   }
 
   private tick(): void {
-    const timer = this.view?.room.timer;
+    const view = this.view;
+    const timer = view && timerState(view, this.connection.clockOffset, Date.now());
     if (!this.timerText || !timer) return;
-    const left =
-      timer.endsAt === null ? timer.leftMs : timer.endsAt - this.connection.clockOffset - Date.now();
-    const label = timer.kind === "round" ? "Time left" : "Next round in";
-    this.timerText.textContent = `${label} ${formatClock(left)}${timer.endsAt === null ? " (paused)" : ""}`;
+    this.timerText.textContent = `${timer.label} ${timer.time}${timer.paused ? " (paused)" : ""}`;
   }
 
   private async act<E extends PlayerRequestName>(
