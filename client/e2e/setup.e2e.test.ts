@@ -113,3 +113,40 @@ describe("setting up with a deck file", () => {
     await player.context.close();
   });
 });
+
+describe("the facilitator's lobby", () => {
+  it("reassigns roles, moves a player to another team and removes one, and the players see it", async () => {
+    const room = await env.server.createRoom({
+      settings: { teamSize: 2, fillWithBots: false, timerSeconds: null },
+    });
+    const players = ["Gus", "Hana", "Ivo"].map(() => env.server.client());
+    for (const [i, name] of ["Gus", "Hana", "Ivo"].entries())
+      expect((await players[i]?.join(room.code, name))?.ok).toBe(true);
+    const [gus, hana, ivo] = players as [(typeof players)[0], (typeof players)[0], (typeof players)[0]];
+    const facilitator = await openPerson(
+      env.browser,
+      `${env.server.url}/facilitate/${room.code}#${room.facilitatorToken}`,
+    );
+    const f = facilitator.page;
+    await f.getByRole("button", { name: "Start the game with 3" }).waitFor();
+
+    // Reassign: Gus also wears the CM hat.
+    const gusRoles = f.getByRole("group", { name: "Roles of Gus" });
+    await gusRoles.getByLabel("CM").check();
+    await expect.poll(() => gus.view?.me?.roles.includes("cm")).toBe(true);
+
+    // Move: Hana goes to Ivo's team.
+    const ivoTeam = ivo.view?.me?.teamId as string;
+    const ivoTeamName = ivo.view?.game.teams.find((t) => t.id === ivoTeam)?.name as string;
+    await f.getByLabel("Team of Hana").selectOption({ label: ivoTeamName });
+    await expect.poll(() => hana.view?.me?.teamId).toBe(ivoTeam);
+
+    // Remove: Ivo's seat goes, and his screen says so.
+    await f.getByRole("button", { name: "Remove Ivo" }).click();
+    await expect.poll(() => ivo.status).toBe("ended");
+    await f.getByRole("button", { name: "Start the game with 2" }).waitFor();
+    expect(await f.locator(".seat-name", { hasText: "Ivo" }).count()).toBe(0);
+    await screenshot(f, "facilitator-lobby-edited");
+    await facilitator.context.close();
+  });
+});
