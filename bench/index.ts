@@ -1,16 +1,20 @@
 /**
- * `npm run bench -- [part…] [--option…]`: runs the named bench parts, or every part when none is
- * named. Options (everything from the first `--…` on) go to the parts that take them. Each part is
- * a script that prints figures; nothing here asserts.
+ * `npm run bench -- [part…] [--option…]`: runs the named bench parts, or every part but the long
+ * ones (soak) when none is named. Options (everything from the first `--…` on) go to the parts
+ * that take them. Each part is a script that prints figures; nothing here asserts.
  */
+
+import { ALLHANDS_USAGE, runAllHandsBench } from "./allhands";
 import { runEngineBench } from "./engine";
 import { FUZZ_USAGE, runFuzzBench } from "./fuzz";
-import { LOAD_USAGE, runLoadBench } from "./load";
+import { LOAD_USAGE, runLoadBench, runSaturationBench, runSoakBench } from "./load";
 import { runPageBench } from "./page";
 
 interface Part {
   about: string;
   run: (options: readonly string[]) => Promise<void> | void;
+  /** Only when named (too long for every run). */
+  onlyNamed?: boolean;
 }
 
 const PARTS: Record<string, Part> = {
@@ -25,6 +29,19 @@ const PARTS: Record<string, Part> = {
   load: {
     about: "the real server under many rooms of players vs a bare socket.io relay (takes ~3 min)",
     run: runLoadBench,
+  },
+  saturation: {
+    about: "both targets at a rising pace until the ack p99 passes 100 ms (takes ~5 min)",
+    run: runSaturationBench,
+  },
+  allhands: {
+    about: "one room of 200 players in 40 teams with the host screen: reveal within 1 s? (~1 min)",
+    run: runAllHandsBench,
+  },
+  soak: {
+    about: "10 minutes of the load against the server: memory growth (only when named)",
+    run: runSoakBench,
+    onlyNamed: true,
   },
   fuzz: {
     about: "100,000 fuzzed messages at the real server: answers, disconnects, memory, still serving",
@@ -41,9 +58,11 @@ function usage(): string {
     "parts:",
     ...names.map((name) => `  ${name.padEnd(width)}  ${PARTS[name]?.about ?? ""}`),
     "",
-    "With no part, every part runs.",
+    "With no part, every part runs except soak.",
     "",
     LOAD_USAGE,
+    "",
+    ALLHANDS_USAGE,
     "",
     FUZZ_USAGE,
   ].join("\n");
@@ -62,7 +81,7 @@ async function main(args: readonly string[]): Promise<number> {
     console.error(`unknown bench part: ${unknown.join(", ")}\n\n${usage()}`);
     return 2;
   }
-  const names = named.length > 0 ? named : Object.keys(PARTS);
+  const names = named.length > 0 ? named : Object.keys(PARTS).filter((name) => !PARTS[name]?.onlyNamed);
   for (const [i, name] of names.entries()) {
     if (i > 0) console.log("");
     console.log(`━━ ${name} ━━`);

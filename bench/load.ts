@@ -1,17 +1,30 @@
 /**
- * Load bench: `npm run bench -- load [--rooms N] [--seats M] [--interval-ms MS] [--duration-s S]
- * [--workers W] [--rounds R] [--quick] [--only server|relay] [--relay-recovery] [--cpu-prof]`.
+ * Load benches: the real server against a bare socket.io relay, from separate processes.
  *
- * Starts the real server in a child process (fresh temporary DATA_DIR, 127.0.0.1 only) and plays
- * complete games against it from `--workers` forked processes (`bench/load/worker.ts`), each holding
- * whole rooms: a facilitator, a host screen (room:watch) and `--seats` players per room. Then the
- * same load against a bare socket.io relay (`bench/relay.ts`, its own process). Prints the two
- * side by side: acked actions per second, ack and fan-out latency, the target's CPU and memory
- * (from /proc, sampled each second), errors, and, for the server, acked player actions against the
- * entries found in its SQLite log afterwards. Everything it starts it stops, also on Ctrl-C.
+ *   npm run bench -- load [--rooms N] [--seats M] [--interval-ms MS] [--duration-s S] [--workers W]
+ *                         [--rounds R] [--quick] [--only server|relay] [--relay-recovery] [--cpu-prof]
+ *   npm run bench -- saturation [the same options] [--step-s S] [--max-steps K] [--p99-ms MS]
+ *   npm run bench -- soak [the same options; --duration-s defaults to 600, server only]
+ *
+ * Each target runs in its own child process on 127.0.0.1: the server (`server/src/main.ts`, fresh
+ * temporary DATA_DIR) or the relay (`bench/relay.ts`). `--workers` forked processes
+ * (`bench/load/worker.ts`) hold whole rooms: a facilitator, a host screen (room:watch) and
+ * `--seats` players per room, and play complete games (a finished game is replaced by a new room).
+ *
+ * - `load` measures one window at the set pace (default 250 rooms × 8 players, one action per
+ *   player every 2 s on average) and prints both targets side by side: acked actions per second,
+ *   ack and fan-out latency, the target's CPU (also per 1,000 actions) and memory (from /proc,
+ *   sampled each second), errors, and, for the server, acked player actions against the entries
+ *   found in its SQLite log afterwards.
+ * - `saturation` keeps the rooms and steps the pace up (each step 30 % shorter intervals) until the
+ *   ack p99 passes 100 ms, for both targets: the saturation point is the highest acked rate whose
+ *   p99 stayed under it.
+ * - `soak` plays at the set pace for 10 minutes against the server and prints its resident memory
+ *   minute by minute, and its growth.
  *
  * The load generators run on the same machine and compete with the target for CPU: their share is
  * printed too. Latencies are measured in the workers, so they include the workers' own queueing.
+ * Everything it starts it stops, also on Ctrl-C.
  */
 import { type ChildProcess, execFileSync, fork, spawn } from "node:child_process";
 import fs from "node:fs";
@@ -19,20 +32,24 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
-import { freePort, startChildServer } from "../server/src/testing/child-server";
+import { freePort } from "../server/src/testing/child-server";
 import type { FromWorker, Target, ToWorker, WorkerReady, WorkerResult } from "./load/messages";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const WORKER_FILE = path.join(root, "bench/load/worker.ts");
 const RELAY_FILE = path.join(root, "bench/relay.ts");
+const SERVER_FILE = path.join(root, "server/src/main.ts");
 const DRAIN_MS = 10_000;
 const SETUP_TIMEOUT_MS = 150_000;
+/** The ack p99 that marks saturation. */
+const SATURATION_P99_MS = 100;
 
 // ─── options ──────────────────────────────────────────────────────────────────
 
 interface Options {
   rooms: number;
   seats: number;
+  teamSize: number;
   intervalMs: number;
   durationS: number;
   workers: number;
@@ -40,30 +57,42 @@ interface Options {
   targets: Target[];
   relayRecovery: boolean;
   cpuProf: boolean;
+  stepS: number;
+  maxSteps: number;
+  p99Ms: number;
+  warmupS: number;
 }
 
 export const LOAD_USAGE = [
-  "load options:",
+  "load, saturation and soak options:",
   "  --rooms N          rooms played at once (default 250)",
-  "  --seats M          players per room, one team (default 8, at most 8)",
+  "  --seats M          players per room (default 8, at most 8), one team",
   "  --interval-ms MS   each player's mean time between actions, jittered ±50% (default 2000)",
-  "  --duration-s S     measured seconds per target (default 60)",
+  "  --duration-s S     measured seconds per target (default 60; soak 600)",
   "  --workers W        load-generating processes (default 2)",
   "  --rounds R         rounds per game (default 5)",
   "  --quick            50 rooms for 15 s (explicit flags still win)",
-  "  --only T           only one target: server or relay",
-  "  --relay-recovery   give the relay socket.io's connection state recovery, as the server has",
-  "  --cpu-prof         profile the server (node --cpu-prof) and print its top functions",
+  "  --only T           only one target: server or relay (soak: server only)",
+  "  --relay-recovery   give the relay socket.io's connection state recovery",
+  "  --cpu-prof         profile the targets (node --cpu-prof) and print their top functions in the window",
+  "  --step-s S         saturation: seconds per step (default 15)",
+  "  --max-steps K      saturation: steps at most (default 8; each 30 % shorter intervals)",
+  "  --p99-ms MS        saturation: the ack p99 that counts as saturated (default 100)",
+  "  --warmup-s S       saturation: unmeasured seconds at the first pace, so that the rooms'",
+  "                     rounds drift apart (they all start together) (default 30)",
 ].join("\n");
 
-function parseOptions(args: readonly string[]): Options {
+type Part = "load" | "saturation" | "soak";
+
+function parseOptions(args: readonly string[], part: Part): Options {
   const given = new Map<string, string | true>();
+  const flags = ["quick", "relay-recovery", "cpu-prof"];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     if (!arg.startsWith("--")) throw new Error(`unexpected argument "${arg}"\n\n${LOAD_USAGE}`);
     const eq = arg.indexOf("=");
     const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
-    if (["quick", "relay-recovery", "cpu-prof"].includes(name)) {
+    if (flags.includes(name)) {
       given.set(name, true);
       continue;
     }
@@ -72,16 +101,18 @@ function parseOptions(args: readonly string[]): Options {
     given.set(name, value);
   }
   const known = [
+    ...flags,
     "rooms",
     "seats",
     "interval-ms",
     "duration-s",
     "workers",
     "rounds",
-    "quick",
     "only",
-    "relay-recovery",
-    "cpu-prof",
+    "step-s",
+    "max-steps",
+    "p99-ms",
+    "warmup-s",
   ];
   for (const name of given.keys())
     if (!known.includes(name)) throw new Error(`unknown option --${name}\n\n${LOAD_USAGE}`);
@@ -97,16 +128,22 @@ function parseOptions(args: readonly string[]): Options {
   const only = given.get("only");
   if (only !== undefined && only !== "server" && only !== "relay")
     throw new Error(`--only must be server or relay, got "${String(only)}"`);
+  const seats = int("seats", 8, 1, 8);
   return {
     rooms: int("rooms", quick ? 50 : 250, 1, 5_000),
-    seats: int("seats", 8, 1, 8),
+    seats,
+    teamSize: 8,
     intervalMs: int("interval-ms", 2_000, 10, 600_000),
-    durationS: int("duration-s", quick ? 15 : 60, 1, 3_600),
+    durationS: int("duration-s", part === "soak" ? 600 : quick ? 15 : 60, 1, 24 * 3_600),
     workers: int("workers", 2, 1, 64),
     rounds: int("rounds", 5, 1, 12),
-    targets: only ? [only] : ["server", "relay"],
+    targets: part === "soak" ? ["server"] : only ? [only] : ["server", "relay"],
     relayRecovery: given.has("relay-recovery"),
     cpuProf: given.has("cpu-prof"),
+    stepS: int("step-s", quick ? 8 : 15, 2, 600),
+    maxSteps: int("max-steps", 8, 1, 30),
+    p99Ms: int("p99-ms", SATURATION_P99_MS, 1, 60_000),
+    warmupS: int("warmup-s", quick ? 5 : 30, 0, 3_600),
   };
 }
 
@@ -119,7 +156,7 @@ try {
   // keep 100, Linux's usual value
 }
 
-/** CPU seconds (user + system) a process has used, or null when it is gone. */
+/** CPU seconds (user + system, every thread) a process has used, or null when it is gone. */
 function cpuSeconds(pid: number): number | null {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -150,23 +187,36 @@ function machineTicks(): { busy: number; steal: number; total: number } {
   return { busy: total - idle - steal, steal, total };
 }
 
+/** This process's monotonic clock in µs: the clock V8 stamps its CPU profiles with (on Linux). */
+function monotonicMicros(): number {
+  return Number(process.hrtime.bigint() / 1000n);
+}
+
 interface Sampler {
-  /** CPU % of one core, per second, while the window was open. */
+  /** CPU % of one core, per second, while a window was open. */
   cpuPercent: number[];
+  /** Resident memory each second while a window was open: seconds into the window, bytes. */
+  rss: [number, number][];
   peakRss: number;
   stop(): void;
 }
 
-function sample(pid: number, inWindow: () => boolean): Sampler {
-  const sampler: Sampler = { cpuPercent: [], peakRss: 0, stop: () => clearInterval(timer) };
+function sample(pid: number, windowStart: () => number | null): Sampler {
+  const sampler: Sampler = { cpuPercent: [], rss: [], peakRss: 0, stop: () => clearInterval(timer) };
   let last = cpuSeconds(pid) ?? 0;
   let lastAt = performance.now();
   const timer = setInterval(() => {
     const cpu = cpuSeconds(pid);
     const rss = rssBytes(pid);
     const now = performance.now();
-    if (rss !== null) sampler.peakRss = Math.max(sampler.peakRss, rss);
-    if (cpu !== null && inWindow()) sampler.cpuPercent.push(((cpu - last) / ((now - lastAt) / 1000)) * 100);
+    const started = windowStart();
+    if (started !== null) {
+      if (rss !== null) {
+        sampler.peakRss = Math.max(sampler.peakRss, rss);
+        sampler.rss.push([(now - started) / 1000, rss]);
+      }
+      if (cpu !== null) sampler.cpuPercent.push(((cpu - last) / ((now - lastAt) / 1000)) * 100);
+    }
     if (cpu !== null) last = cpu;
     lastAt = now;
   }, 1_000);
@@ -178,7 +228,7 @@ function sample(pid: number, inWindow: () => boolean): Sampler {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function waitHealthy(url: string, child: ChildProcess, what: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${what} exited early (${child.exitCode})`);
     try {
@@ -240,10 +290,12 @@ function collect<T extends FromWorker["type"]>(
   });
 }
 
-// ─── one target ───────────────────────────────────────────────────────────────
+// ─── a target under load ──────────────────────────────────────────────────────
 
+/** One measuring window. */
 interface Measured {
   target: Target;
+  intervalMs: number;
   windowS: number;
   setupS: number;
   sockets: number;
@@ -251,14 +303,31 @@ interface Measured {
   cpuPercent: number[];
   cpuSecondsInWindow: number;
   peakRss: number;
+  /** Resident memory when the window opened, and each second of it. */
+  rssAtStart: number;
+  rss: [number, number][];
   workerCpuSeconds: number;
   machineBusyPercent: number;
   machineStealPercent: number;
-  log: { logged: number; matched: number } | null;
-  profile: string | null;
+  /** The window in the target's CPU profile's clock (µs). */
+  profileWindow: { from: number; to: number };
 }
 
-async function runTarget(target: Target, options: Options, cleanups: Set<() => void>): Promise<Measured> {
+/** A target process with its rooms set up in the workers, ready for windows one after another. */
+interface Harness {
+  target: Target;
+  url: string;
+  pid: number;
+  setupS: number;
+  sockets: number;
+  window(intervalMs: number, durationS: number, onSecond?: (seconds: number) => void): Promise<Measured>;
+  /** Stop everything; the server's log checked against every window's acked actions; the profile. */
+  close(
+    windows: Measured[],
+  ): Promise<{ log: { logged: number; matched: number } | null; profile: string | null }>;
+}
+
+async function startHarness(target: Target, options: Options, cleanups: Set<() => void>): Promise<Harness> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `boxless-load-${target}-`));
   const removeDir = () => fs.rmSync(dataDir, { recursive: true, force: true });
   cleanups.add(removeDir);
@@ -268,59 +337,36 @@ async function runTarget(target: Target, options: Options, cleanups: Set<() => v
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   };
   cleanups.add(killAll);
+  const release = () => {
+    killAll();
+    cleanups.delete(killAll);
+    removeDir();
+    cleanups.delete(removeDir);
+  };
   try {
     const port = await freePort();
-    let targetProcess: ChildProcess;
-    let url: string;
     const profileDir = path.join(dataDir, "profile");
-    if (target === "server" && !options.cpuProf) {
-      const server = await startChildServer(dataDir, port);
-      targetProcess = server.process;
-      url = server.url;
-    } else if (target === "server") {
-      // As startChildServer does, plus --cpu-prof (which NODE_OPTIONS may not carry).
-      targetProcess = spawn(
-        process.execPath,
-        [
-          "--cpu-prof",
-          "--cpu-prof-dir",
-          profileDir,
-          "--import",
-          "tsx",
-          path.join(root, "server/src/main.ts"),
-        ],
-        {
-          cwd: root,
-          env: {
-            ...process.env,
-            PORT: String(port),
-            HOST: "127.0.0.1",
-            DATA_DIR: dataDir,
-            LOG_FORMAT: "silent",
-          },
-          stdio: ["ignore", "ignore", "inherit"],
-        },
-      );
-      url = `http://127.0.0.1:${port}`;
-    } else {
-      targetProcess = spawn(process.execPath, ["--import", "tsx", RELAY_FILE], {
-        cwd: root,
-        env: {
-          ...process.env,
-          PORT: String(port),
-          HOST: "127.0.0.1",
-          RELAY_RECOVERY: options.relayRecovery ? "1" : "0",
-        },
-        stdio: ["ignore", "ignore", "inherit"],
-      });
-      url = `http://127.0.0.1:${port}`;
-    }
+    const profiling = options.cpuProf ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : [];
+    const file = target === "server" ? SERVER_FILE : RELAY_FILE;
+    const targetProcess = spawn(process.execPath, [...profiling, "--import", "tsx", file], {
+      cwd: root,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        DATA_DIR: dataDir,
+        LOG_FORMAT: "silent",
+        RELAY_RECOVERY: options.relayRecovery ? "1" : "0",
+      },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
     children.push(targetProcess);
+    const url = `http://127.0.0.1:${port}`;
     await waitHealthy(url, targetProcess, target);
     const pid = targetProcess.pid as number;
 
-    let windowOpen = false;
-    const sampler = sample(pid, () => windowOpen);
+    let windowStart: number | null = null;
+    const sampler = sample(pid, () => windowStart);
     cleanups.add(sampler.stop);
 
     const workers: ChildProcess[] = [];
@@ -338,70 +384,101 @@ async function runTarget(target: Target, options: Options, cleanups: Set<() => v
     for (const [w, worker] of workers.entries()) {
       const rooms: number[] = [];
       for (let r = w; r < options.rooms; r += options.workers) rooms.push(r);
-      const message: ToWorker = {
+      worker.send({
         type: "setup",
         target,
         url,
         worker: w,
         rooms,
         seats: options.seats,
+        teamSize: options.teamSize,
         rounds: options.rounds,
         intervalMs: options.intervalMs,
-      };
-      worker.send(message);
+      } satisfies ToWorker);
     }
     const ready: WorkerReady[] = await collect(workers, "ready", SETUP_TIMEOUT_MS);
     const setupS = (performance.now() - setupStarted) / 1000;
+    const sockets = ready.reduce((n, r) => n + r.sockets, 0);
     await sleep(500); // let the last joins' pushes settle
 
     const workerCpu = () => workers.reduce((sum, w) => sum + (cpuSeconds(w.pid as number) ?? 0), 0);
-    const cpuAtGo = cpuSeconds(pid) ?? 0;
-    const workerCpuAtGo = workerCpu();
-    const machineAtGo = machineTicks();
-    const started = performance.now();
-    windowOpen = true;
-    for (const worker of workers) worker.send({ type: "go" } satisfies ToWorker);
-    await sleep(options.durationS * 1000);
-    const windowS = (performance.now() - started) / 1000;
-    const cpuSecondsInWindow = (cpuSeconds(pid) ?? 0) - cpuAtGo;
-    const workerCpuSeconds = workerCpu() - workerCpuAtGo;
-    const machineAtStop = machineTicks();
-    windowOpen = false;
 
-    for (const worker of workers) worker.send({ type: "stop", drainMs: DRAIN_MS } satisfies ToWorker);
-    const results = await collect(workers, "result", DRAIN_MS + 20_000);
-    sampler.stop();
-    for (const worker of workers) worker.send({ type: "exit" } satisfies ToWorker);
-    await Promise.all(workers.map((w) => stopProcess(w, "SIGTERM", 5_000)));
-    await stopProcess(targetProcess, "SIGTERM", 15_000);
-
-    let log: Measured["log"] = null;
-    if (target === "server") log = countLogged(path.join(dataDir, "boxless.sqlite"), results);
-    const profile = options.cpuProf && target === "server" ? summarizeProfile(profileDir) : null;
     return {
       target,
-      windowS,
+      url,
+      pid,
       setupS,
-      sockets: ready.reduce((n, r) => n + r.sockets, 0),
-      results,
-      cpuPercent: sampler.cpuPercent,
-      cpuSecondsInWindow,
-      peakRss: sampler.peakRss,
-      workerCpuSeconds,
-      machineBusyPercent:
-        ((machineAtStop.busy - machineAtGo.busy) / Math.max(1, machineAtStop.total - machineAtGo.total)) *
-        100,
-      machineStealPercent:
-        ((machineAtStop.steal - machineAtGo.steal) / Math.max(1, machineAtStop.total - machineAtGo.total)) *
-        100,
-      log,
-      profile,
+      sockets,
+      async window(intervalMs, durationS, onSecond) {
+        sampler.cpuPercent = [];
+        sampler.rss = [];
+        sampler.peakRss = 0;
+        const rssAtStart = rssBytes(pid) ?? 0;
+        const cpuAtGo = cpuSeconds(pid) ?? 0;
+        const workerCpuAtGo = workerCpu();
+        const machineAtGo = machineTicks();
+        const started = performance.now();
+        const profileWindow = { from: monotonicMicros(), to: 0 };
+        windowStart = started;
+        for (const worker of workers) worker.send({ type: "go", intervalMs } satisfies ToWorker);
+        for (let s = 1; s <= durationS; s++) {
+          await sleep(started + s * 1000 - performance.now());
+          onSecond?.(s);
+        }
+        const windowS = (performance.now() - started) / 1000;
+        profileWindow.to = monotonicMicros();
+        const cpuSecondsInWindow = (cpuSeconds(pid) ?? 0) - cpuAtGo;
+        const workerCpuSeconds = workerCpu() - workerCpuAtGo;
+        const machineAtStop = machineTicks();
+        windowStart = null;
+        for (const worker of workers) worker.send({ type: "stop", drainMs: DRAIN_MS } satisfies ToWorker);
+        const results = await collect(workers, "result", DRAIN_MS + 20_000);
+        const machineTotal = Math.max(1, machineAtStop.total - machineAtGo.total);
+        return {
+          target,
+          intervalMs,
+          windowS,
+          setupS,
+          sockets,
+          results,
+          cpuPercent: [...sampler.cpuPercent],
+          cpuSecondsInWindow,
+          peakRss: sampler.peakRss,
+          rssAtStart,
+          rss: [...sampler.rss],
+          workerCpuSeconds,
+          machineBusyPercent: ((machineAtStop.busy - machineAtGo.busy) / machineTotal) * 100,
+          machineStealPercent: ((machineAtStop.steal - machineAtGo.steal) / machineTotal) * 100,
+          profileWindow,
+        };
+      },
+      async close(windows) {
+        try {
+          sampler.stop();
+          cleanups.delete(sampler.stop);
+          for (const worker of workers) worker.send({ type: "exit" } satisfies ToWorker);
+          await Promise.all(workers.map((w) => stopProcess(w, "SIGTERM", 5_000)));
+          await stopProcess(targetProcess, "SIGTERM", 15_000);
+          const log =
+            target === "server"
+              ? countLogged(
+                  path.join(dataDir, "boxless.sqlite"),
+                  windows.flatMap((m) => m.results),
+                )
+              : null;
+          const profile =
+            options.cpuProf && windows[0]
+              ? summarizeProfile(profileDir, target, windows[0].profileWindow)
+              : null;
+          return { log, profile };
+        } finally {
+          release();
+        }
+      },
     };
-  } finally {
-    killAll();
-    cleanups.delete(killAll);
-    removeDir();
-    cleanups.delete(removeDir);
+  } catch (error) {
+    release();
+    throw error;
   }
 }
 
@@ -432,15 +509,24 @@ interface ProfileNode {
   children?: number[];
 }
 
-/** The server's busiest functions from its .cpuprofile: self time and time including callees. */
-function summarizeProfile(dir: string): string {
+/**
+ * A target's busiest functions from its .cpuprofile, in the measured window only (not set-up or
+ * drain): self time and time including callees. The profile samples wall-clock time, so a process
+ * preempted inside a system call (writev, with other processes wanting the CPU) shows that time
+ * there: read the shares against "target CPU s", not as CPU time.
+ */
+function summarizeProfile(dir: string, target: Target, window: { from: number; to: number }): string {
   const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".cpuprofile")) : [];
-  if (files.length === 0) return "no profile was written";
+  if (files.length === 0) return `no profile was written for the ${target}`;
   const biggest = files
     .map((f) => path.join(dir, f))
     .sort((a, b) => fs.statSync(b).size - fs.statSync(a).size)[0] as string;
+  // Kept for a closer look (Chrome DevTools → Performance → Load profile).
+  const kept = path.join(os.tmpdir(), `boxless-${target}-${Date.now()}.cpuprofile`);
+  fs.copyFileSync(biggest, kept);
   const profile = JSON.parse(fs.readFileSync(biggest, "utf8")) as {
     nodes: ProfileNode[];
+    startTime: number;
     samples: number[];
     timeDeltas: number[];
   };
@@ -460,7 +546,10 @@ function summarizeProfile(dir: string): string {
   const self = new Map<string, number>();
   const total = new Map<string, number>();
   let all = 0;
+  let stamp = profile.startTime;
   for (const [i, id] of profile.samples.entries()) {
+    stamp += profile.timeDeltas[i] ?? 0;
+    if (stamp < window.from || stamp > window.to) continue;
     const ms = (profile.timeDeltas[i] ?? 0) / 1000;
     const node = byId.get(id);
     if (!node) continue;
@@ -485,7 +574,7 @@ function summarizeProfile(dir: string): string {
   const skip = /^\((root|program|idle|garbage collector)\)|^\(anonymous\)\s*$/;
   const totalRows = top(new Map([...total].filter(([k]) => !skip.test(k))), 25);
   return [
-    `Server CPU profile (${fmt(all / 1000, 1)} s sampled, whole run: setup, window and drain)`,
+    `${target} CPU profile (${fmt(all / 1000, 1)} s of wall time sampled in the window; the whole run is in ${kept})`,
     "Self time",
     table([["share", "time", "function"], ...top(self, 25)], true),
     "",
@@ -524,19 +613,43 @@ function merged(arrays: Float64Array[]): Float64Array {
   return out.sort();
 }
 
-function column(m: Measured, options: Options): Map<string, string> {
+const mb = (bytes: number) => fmt(bytes / 1024 / 1024, 1);
+const ms = (n: number) => (Number.isNaN(n) ? "–" : fmt(n, 1));
+
+/** The figures of a window every report uses. */
+function figures(m: Measured) {
   const sum = (pick: (r: WorkerResult) => number) => m.results.reduce((n, r) => n + pick(r), 0);
   const acked = sum((r) => r.actionsOk);
   const ack = merged(m.results.map((r) => r.ackMs));
   const fanout = merged(m.results.map((r) => r.fanoutMs));
-  const ms = (n: number) => (Number.isNaN(n) ? "–" : fmt(n, 1));
-  const errors = sum((r) => Object.values(r.errors).reduce((a, b) => a + b, 0));
-  const cpuAvg = (m.cpuSecondsInWindow / m.windowS) * 100;
-  const cpuMax = Math.max(0, ...m.cpuPercent);
+  const errors = new Map<string, number>();
+  for (const r of m.results)
+    for (const [k, n] of Object.entries(r.errors)) errors.set(k, (errors.get(k) ?? 0) + n);
+  return {
+    sum,
+    acked,
+    rate: acked / m.windowS,
+    ack,
+    fanout,
+    errors,
+    errorCount: [...errors.values()].reduce((a, b) => a + b, 0),
+    cpuPercent: (m.cpuSecondsInWindow / m.windowS) * 100,
+    cpuPerThousand: acked > 0 ? (m.cpuSecondsInWindow * 1e6) / acked : Number.NaN,
+    workerCpuPercent: (m.workerCpuSeconds / m.windowS) * 100,
+  };
+}
+
+function column(
+  m: Measured,
+  options: Options,
+  log: { logged: number; matched: number } | null,
+): Map<string, string> {
+  const f = figures(m);
+  const { sum, acked, ack, fanout } = f;
   const out = new Map<string, string>();
   out.set("player actions acked", fmt(acked));
-  out.set("actions/s (acked)", fmt(acked / m.windowS, 1));
-  out.set("  offered: players / interval", fmt((options.rooms * options.seats * 1000) / options.intervalMs));
+  out.set("actions/s (acked)", fmt(f.rate, 1));
+  out.set("  offered: players / interval", fmt((options.rooms * options.seats * 1000) / m.intervalMs));
   out.set("expected refusals", fmt(sum((r) => r.refusedExpected)));
   out.set("ack p50 ms", ms(percentile(ack, 50)));
   out.set("ack p95 ms", ms(percentile(ack, 95)));
@@ -546,12 +659,12 @@ function column(m: Measured, options: Options): Map<string, string> {
   out.set("fan-out p95 ms", ms(percentile(fanout, 95)));
   out.set("fan-out p99 ms", ms(percentile(fanout, 99)));
   out.set("fan-out samples", fmt(fanout.length));
-  out.set("target CPU % avg (of one core)", fmt(cpuAvg, 1));
-  out.set("target CPU % max 1-s sample", fmt(cpuMax, 1));
+  out.set("target CPU % avg (of one core)", fmt(f.cpuPercent, 1));
+  out.set("target CPU % max 1-s sample", fmt(Math.max(0, ...m.cpuPercent), 1));
   out.set("target CPU s in window", fmt(m.cpuSecondsInWindow, 2));
-  out.set("target CPU ms / 1,000 actions", acked > 0 ? fmt((m.cpuSecondsInWindow * 1e6) / acked, 0) : "–");
-  out.set("target RSS MB peak", fmt(m.peakRss / 1024 / 1024, 1));
-  out.set("load generators CPU % (sum)", fmt((m.workerCpuSeconds / m.windowS) * 100, 1));
+  out.set("target CPU ms / 1,000 actions", Number.isNaN(f.cpuPerThousand) ? "–" : fmt(f.cpuPerThousand, 0));
+  out.set("target RSS MB at start / peak", `${mb(m.rssAtStart)} / ${mb(m.peakRss)}`);
+  out.set("load generators CPU % (sum)", fmt(f.workerCpuPercent, 1));
   out.set("machine CPU busy % (all processes)", fmt(m.machineBusyPercent, 1));
   out.set("machine CPU stolen % (hypervisor)", fmt(m.machineStealPercent, 1));
   out.set("pushes received/s", fmt(sum((r) => r.pushes) / m.windowS, 0));
@@ -560,8 +673,8 @@ function column(m: Measured, options: Options): Map<string, string> {
   out.set("pushes before their attach ack", fmt(sum((r) => r.earlyPushes)));
   out.set("controls acked (start, next)", fmt(sum((r) => r.controlsOk)));
   out.set(
-    "games finished / rooms reopened",
-    `${fmt(sum((r) => r.gamesFinished))} / ${fmt(sum((r) => r.roomsOpened) - options.rooms)}`,
+    "games finished / rooms opened",
+    `${fmt(sum((r) => r.gamesFinished))} / ${fmt(sum((r) => r.roomsOpened))}`,
   );
   const ticks = sum((r) => r.ticks.acted + r.ticks.idle + r.ticks.busy);
   out.set(
@@ -572,72 +685,101 @@ function column(m: Measured, options: Options): Map<string, string> {
           .join(" / ")
       : "–",
   );
-  out.set("errors", fmt(errors));
+  out.set("errors", fmt(f.errorCount));
   out.set(
     "acked vs logged",
-    m.log
-      ? `${fmt(acked)} vs ${fmt(m.log.matched)}${m.log.matched === acked ? " ✓" : " ✗"}${m.log.logged !== m.log.matched ? ` (+${fmt(m.log.logged - m.log.matched)} unacked in log)` : ""}`
+    log
+      ? `${fmt(acked)} vs ${fmt(log.matched)}${log.matched === acked ? " ✓" : " ✗"}${log.logged !== log.matched ? ` (+${fmt(log.logged - log.matched)} unacked in log)` : ""}`
       : "n/a (no log)",
   );
   out.set("setup s (sockets)", `${fmt(m.setupS, 1)} (${fmt(m.sockets)})`);
   return out;
 }
 
-function report(measured: Measured[], options: Options): string {
-  const columns = measured.map((m) => column(m, options));
+function errorTables(measured: Measured[]): string[] {
+  const lines: string[] = [];
+  for (const m of measured) {
+    const { errors } = figures(m);
+    if (errors.size > 0)
+      lines.push(
+        "",
+        `Errors (${m.target}, interval ${fmt(m.intervalMs)} ms)`,
+        table([...errors.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => [k, fmt(n)])),
+      );
+  }
+  return lines;
+}
+
+/** The two targets side by side, and the figures that matter: the ratios. */
+function report(
+  measured: Measured[],
+  logs: ({ logged: number; matched: number } | null)[],
+  options: Options,
+): string {
+  const columns = measured.map((m, i) => column(m, options, logs[i] ?? null));
   const labels = [...(columns[0]?.keys() ?? [])];
   const rows = [
     ["", ...measured.map((m) => m.target)],
     ...labels.map((label) => [label, ...columns.map((c) => c.get(label) ?? "")]),
   ];
   const lines = [table(rows)];
-  for (const m of measured) {
-    const errors = new Map<string, number>();
-    for (const r of m.results)
-      for (const [k, n] of Object.entries(r.errors)) errors.set(k, (errors.get(k) ?? 0) + n);
-    if (errors.size > 0)
-      lines.push(
-        "",
-        `Errors (${m.target})`,
-        table([...errors.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => [k, fmt(n)])),
-      );
-  }
-  return lines.join("\n");
-}
-
-// ─── the part ─────────────────────────────────────────────────────────────────
-
-export async function runLoadBench(args: readonly string[] = []): Promise<void> {
-  const options = parseOptions(args);
-  const cpus = os.cpus();
-  const players = options.rooms * options.seats;
-  console.log(
-    [
-      "Load bench",
+  const server = measured.find((m) => m.target === "server");
+  const relay = measured.find((m) => m.target === "relay");
+  if (server && relay) {
+    const s = figures(server);
+    const r = figures(relay);
+    lines.push(
+      "",
       table(
         [
-          ["command", `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim()],
-          [
-            "load",
-            `${fmt(options.rooms)} rooms × (${options.seats} players + host + facilitator) = ${fmt(players)} players, ${fmt(options.rooms * (options.seats + 2))} sockets`,
-          ],
-          [
-            "pace",
-            `one action per player every ${fmt(options.intervalMs)} ms on average (±50%) while it has something to do; ${options.rounds}-round games, a finished game is replaced by a new room`,
-          ],
-          ["window", `${options.durationS} s per target, after setup; ${options.workers} worker process(es)`],
-          ["targets", options.targets.join(", ")],
-          ["node", process.version],
-          ["cpu", `${cpus[0]?.model.trim() ?? "unknown"} × ${cpus.length}`],
+          ["server / relay", ""],
+          ["CPU per action", `${fmt(s.cpuPerThousand / r.cpuPerThousand, 2)} ×`],
+          ["ack p99", `${fmt(percentile(s.ack, 99) / percentile(r.ack, 99), 2)} ×`],
+          ["acked actions/s", `${fmt(s.rate / r.rate, 2)} ×`],
         ],
         true,
       ),
-      `  note: the ${options.workers} load-generating process(es) run on the same ${cpus.length}-core machine and compete`,
-      "  with the target for CPU; latencies include the workers' own queueing (see their CPU % below).",
-      "",
-    ].join("\n"),
-  );
+    );
+  }
+  lines.push(...errorTables(measured));
+  return lines.join("\n");
+}
 
+// ─── the parts ────────────────────────────────────────────────────────────────
+
+function header(title: string, options: Options, extra: string[][] = []): string {
+  const cpus = os.cpus();
+  const players = options.rooms * options.seats;
+  const load = os.loadavg().map((n) => fmt(n, 2));
+  return [
+    title,
+    table(
+      [
+        ["command", `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim()],
+        [
+          "load",
+          `${fmt(options.rooms)} rooms × (${options.seats} players + host + facilitator) = ${fmt(players)} players, ${fmt(options.rooms * (options.seats + 2))} sockets`,
+        ],
+        [
+          "pace",
+          `one action per player every ${fmt(options.intervalMs)} ms on average (±50%) while it has something to do; ${options.rounds}-round games, a finished game is replaced by a new room`,
+        ],
+        ...extra,
+        ["targets", options.targets.join(", ")],
+        ["node", process.version],
+        ["cpu", `${cpus[0]?.model.trim() ?? "unknown"} × ${cpus.length}`],
+        ["machine load", `${load.join(", ")} (1, 5, 15 min) before the start`],
+      ],
+      true,
+    ),
+    `  note: the ${options.workers} load-generating process(es) run on the same ${cpus.length}-core machine and compete`,
+    "  with the target for CPU; latencies include the workers' own queueing (see their CPU % below).",
+    "",
+  ].join("\n");
+}
+
+/** Run `body` with Ctrl-C cleaning up whatever the harnesses started. */
+async function withCleanup(body: (cleanups: Set<() => void>) => Promise<void>): Promise<void> {
   const cleanups = new Set<() => void>();
   const onSignal = (signal: NodeJS.Signals) => {
     for (const cleanup of cleanups) {
@@ -652,15 +794,192 @@ export async function runLoadBench(args: readonly string[] = []): Promise<void> 
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   try {
-    const measured: Measured[] = [];
-    for (const target of options.targets) {
-      console.log(`running against the ${target}…`);
-      measured.push(await runTarget(target, options, cleanups));
-    }
-    console.log(`\n${report(measured, options)}`);
-    for (const m of measured) if (m.profile) console.log(`\n${m.profile}`);
+    await body(cleanups);
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
+}
+
+export async function runLoadBench(args: readonly string[] = []): Promise<void> {
+  const options = parseOptions(args, "load");
+  console.log(
+    header("Load bench", options, [
+      ["window", `${options.durationS} s per target, after setup; ${options.workers} worker process(es)`],
+    ]),
+  );
+  await withCleanup(async (cleanups) => {
+    const measured: Measured[] = [];
+    const logs: ({ logged: number; matched: number } | null)[] = [];
+    const profiles: string[] = [];
+    for (const target of options.targets) {
+      console.log(`running against the ${target}…`);
+      const harness = await startHarness(target, options, cleanups);
+      const m = await harness.window(options.intervalMs, options.durationS);
+      const { log, profile } = await harness.close([m]);
+      measured.push(m);
+      logs.push(log);
+      if (profile) profiles.push(profile);
+    }
+    console.log(`\n${report(measured, logs, options)}`);
+    for (const profile of profiles) console.log(`\n${profile}`);
+  });
+}
+
+export async function runSaturationBench(args: readonly string[] = []): Promise<void> {
+  const options = parseOptions(args, "saturation");
+  console.log(
+    header("Saturation bench", options, [
+      [
+        "steps",
+        `${options.warmupS} s of warm-up, then ${options.stepS} s each, intervals from ${fmt(options.intervalMs)} ms down by 30 % a step, until the ack p99 passes ${options.p99Ms} ms (at most ${options.maxSteps} steps)`,
+      ],
+    ]),
+  );
+  await withCleanup(async (cleanups) => {
+    const summary: string[][] = [
+      [
+        "target",
+        "saturation: acked/s with p99 ≤ limit",
+        "next step: acked/s, p99 ms",
+        "CPU ms / 1,000 at the point",
+      ],
+    ];
+    for (const target of options.targets) {
+      console.log(`\n${target}`);
+      const harness = await startHarness(target, options, cleanups);
+      const steps: Measured[] = [];
+      // Unmeasured: every room started at once; a while at the first pace lets their rounds drift apart.
+      const warmup = options.warmupS > 0 ? await harness.window(options.intervalMs, options.warmupS) : null;
+      const rows: string[][] = [
+        [
+          "interval ms",
+          "offered/s",
+          "acked/s",
+          "ack p50",
+          "p95",
+          "p99",
+          "fan-out p99",
+          "CPU %",
+          "CPU ms/1,000",
+          "workers CPU %",
+          "machine busy %",
+          "errors",
+        ],
+      ];
+      let interval = options.intervalMs;
+      let best: Measured | null = null;
+      let over: Measured | null = null;
+      for (let step = 0; step < options.maxSteps; step++) {
+        const m = await harness.window(Math.round(interval), options.stepS);
+        steps.push(m);
+        const f = figures(m);
+        const p99 = percentile(f.ack, 99);
+        rows.push([
+          fmt(m.intervalMs),
+          fmt((options.rooms * options.seats * 1000) / m.intervalMs),
+          fmt(f.rate, 0),
+          ms(percentile(f.ack, 50)),
+          ms(percentile(f.ack, 95)),
+          ms(p99),
+          ms(percentile(f.fanout, 99)),
+          fmt(f.cpuPercent, 0),
+          fmt(f.cpuPerThousand, 0),
+          fmt(f.workerCpuPercent, 0),
+          fmt(m.machineBusyPercent, 0),
+          fmt(f.errorCount),
+        ]);
+        console.log(table(rows.slice(-1)));
+        if (p99 > options.p99Ms || Number.isNaN(p99)) {
+          over = m;
+          break;
+        }
+        if (!best || f.rate > figures(best).rate) best = m;
+        interval *= 0.7;
+      }
+      const { log } = await harness.close(warmup ? [warmup, ...steps] : steps);
+      console.log(`\n${table(rows)}`);
+      const acked = [...(warmup ? [warmup] : []), ...steps].reduce((n, m) => n + figures(m).acked, 0);
+      if (log)
+        console.log(
+          `  acked vs logged over the warm-up and every step: ${fmt(acked)} vs ${fmt(log.matched)}${log.matched === acked ? " ✓" : " ✗"}`,
+        );
+      for (const line of errorTables(steps)) console.log(line);
+      summary.push([
+        target,
+        best
+          ? `${fmt(figures(best).rate, 0)} (interval ${fmt(best.intervalMs)} ms)`
+          : "– (the first step was over)",
+        over ? `${fmt(figures(over).rate, 0)}, ${ms(percentile(figures(over).ack, 99))}` : "not reached",
+        best ? fmt(figures(best).cpuPerThousand, 0) : "–",
+      ]);
+    }
+    console.log(`\nSaturation (ack p99 > ${options.p99Ms} ms)\n${table(summary, true)}`);
+  });
+}
+
+export async function runSoakBench(args: readonly string[] = []): Promise<void> {
+  const options = parseOptions(args, "soak");
+  console.log(
+    header("Soak bench", options, [
+      ["window", `${fmt(options.durationS)} s against the server, resident memory sampled each second`],
+    ]),
+  );
+  await withCleanup(async (cleanups) => {
+    const harness = await startHarness("server", options, cleanups);
+    const afterSetup = rssBytes(harness.pid) ?? 0;
+    console.log(`set up in ${fmt(harness.setupS, 1)} s; RSS ${mb(afterSetup)} MB`);
+    const m = await harness.window(options.intervalMs, options.durationS, (s) => {
+      if (s % 60 === 0) {
+        const rss = rssBytes(harness.pid);
+        console.log(`  ${fmt(s / 60)} min: RSS ${rss === null ? "–" : mb(rss)} MB`);
+      }
+    });
+    const { log } = await harness.close([m]);
+    const f = figures(m);
+    const at = (seconds: number) => {
+      let best: [number, number] | undefined;
+      for (const sample of m.rss)
+        if (!best || Math.abs(sample[0] - seconds) < Math.abs(best[0] - seconds)) best = sample;
+      return best?.[1] ?? Number.NaN;
+    };
+    const first = m.rss[0]?.[1] ?? m.rssAtStart;
+    const minuteOne = at(60);
+    const end = m.rss.at(-1)?.[1] ?? Number.NaN;
+    const growth = (from: number) => `${fmt(((end - from) / from) * 100, 1)} %`;
+    const minutes: string[][] = [["minute", "RSS MB"]];
+    for (let s = 0; s <= options.durationS; s += 60) minutes.push([fmt(s / 60), mb(s === 0 ? first : at(s))]);
+    console.log(
+      [
+        "",
+        table(
+          [
+            [
+              "RSS at the start of play / after 1 min / at the end",
+              `${mb(first)} / ${mb(minuteOne)} / ${mb(end)} MB`,
+            ],
+            ["growth from the start of play", growth(first)],
+            ["growth from minute 1 (warmed up) to the end", options.durationS > 60 ? growth(minuteOne) : "–"],
+            ["peak RSS", `${mb(m.peakRss)} MB`],
+            ["actions acked, per second", `${fmt(f.acked)}, ${fmt(f.rate, 1)}`],
+            ["ack p50 / p99 ms", `${ms(percentile(f.ack, 50))} / ${ms(percentile(f.ack, 99))}`],
+            ["CPU ms / 1,000 actions", fmt(f.cpuPerThousand, 0)],
+            [
+              "games finished / rooms opened",
+              `${fmt(f.sum((r) => r.gamesFinished))} / ${fmt(f.sum((r) => r.roomsOpened))}`,
+            ],
+            ["errors", fmt(f.errorCount)],
+            [
+              "acked vs logged",
+              log ? `${fmt(f.acked)} vs ${fmt(log.matched)}${log.matched === f.acked ? " ✓" : " ✗"}` : "–",
+            ],
+          ],
+          true,
+        ),
+        "",
+        table(minutes),
+        ...errorTables([m]),
+      ].join("\n"),
+    );
+  });
 }

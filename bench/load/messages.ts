@@ -14,12 +14,20 @@ export interface WorkerSetup {
   worker: number;
   /** Global numbers of the rooms this worker plays, whole rooms only. */
   rooms: number[];
+  /** Players per room, and the room's team size (teams are formed by the server as they join). */
   seats: number;
+  teamSize: number;
   rounds: number;
   intervalMs: number;
 }
 
-export type ToWorker = WorkerSetup | { type: "go" } | { type: "stop"; drainMs: number } | { type: "exit" };
+export type ToWorker =
+  | WorkerSetup
+  /** Open a measuring window: each player acts every `intervalMs` on average (±50%). */
+  | { type: "go"; intervalMs: number }
+  /** Close it: wait up to `drainMs` for acks in flight, then send the window's result. */
+  | { type: "stop"; drainMs: number }
+  | { type: "exit" };
 
 export interface WorkerReady {
   type: "ready";

@@ -1,9 +1,11 @@
 /**
- * One load-generating process of `npm run bench -- load` (forked by `bench/load.ts`; never run by
- * hand). It holds whole rooms: per room a facilitator socket, a host socket (room:watch) and one
- * socket per seat, all raw socket.io-client sockets with no reconnection (a drop is an error).
- * Players act on jittered ticks; latencies are taken with this process's clock only, which is why
- * a lock-in's sender and everyone who sees it live in the same process.
+ * One load-generating process of `npm run bench -- load`, `saturation` and `soak` (forked by
+ * `bench/load.ts`; never run by hand). It holds whole rooms: per room a facilitator socket, a host
+ * socket (room:watch) and one socket per seat, all raw socket.io-client sockets with no
+ * reconnection (a drop is an error). Players act on jittered ticks; latencies are taken with this
+ * process's clock only, which is why a lock-in's sender and everyone who sees it live in the same
+ * process. The parent opens measuring windows one after another (`go` with a pace, then `stop`),
+ * each with its own counters; between windows the games wait.
  *
  * Against the real server (`server`) players read their own views: in the reporting phase the
  * team's first seat decides where Community reports; while planning each player selects 1–3
@@ -92,28 +94,37 @@ interface RoomRun {
 let setup: WorkerSetup;
 let running = false;
 let closing = false;
+/** Each player's mean time between actions in the current window. */
+let intervalMs = 2_000;
+/** Windows opened so far. */
+let windows = 0;
 const rooms: RoomRun[] = [];
 
-const result: Omit<WorkerResult, "ackMs" | "fanoutMs"> = {
-  type: "result",
-  worker: 0,
-  actionsOk: 0,
-  refusedExpected: 0,
-  controlsOk: 0,
-  joinsInWindow: 0,
-  pushes: 0,
-  earlyPushes: 0,
-  pushBytesSampled: 0,
-  pushSamples: 0,
-  gamesFinished: 0,
-  roomsOpened: 0,
-  ticks: { acted: 0, idle: 0, busy: 0 },
-  errors: {},
-  unacked: 0,
-  ackedIds: [],
-};
-const ackMs: number[] = [];
-const fanoutMs: number[] = [];
+function freshResult(): Omit<WorkerResult, "ackMs" | "fanoutMs"> {
+  return {
+    type: "result",
+    worker: setup?.worker ?? 0,
+    actionsOk: 0,
+    refusedExpected: 0,
+    controlsOk: 0,
+    joinsInWindow: 0,
+    pushes: 0,
+    earlyPushes: 0,
+    pushBytesSampled: 0,
+    pushSamples: 0,
+    gamesFinished: 0,
+    roomsOpened: 0,
+    ticks: { acted: 0, idle: 0, busy: 0 },
+    errors: {},
+    unacked: 0,
+    ackedIds: [],
+  };
+}
+
+/** The counters of the current window (set-up counts into the first one's errors only). */
+let result = freshResult();
+let ackMs: number[] = [];
+let fanoutMs: number[] = [];
 let inFlight = 0;
 let actionCounter = 0;
 let addressCounter = 0;
@@ -127,6 +138,7 @@ function send(message: FromWorker): void {
 }
 
 const jitter = (ms: number) => ms * (0.5 + Math.random());
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function nextActionId(): string {
   actionCounter++;
@@ -305,7 +317,7 @@ function createRoom(): Promise<{ code: string; facilitatorToken: string }> {
   const n = addressCounter++;
   const localAddress = `127.${100 + setup.worker}.${1 + Math.floor(n / 250)}.${1 + (n % 250)}`;
   const body = JSON.stringify({
-    settings: { fillWithBots: false, timerSeconds: null, teamSize: 8, rounds: setup.rounds },
+    settings: { fillWithBots: false, timerSeconds: null, teamSize: setup.teamSize, rounds: setup.rounds },
   });
   const url = new URL("/api/rooms", setup.url);
   return new Promise((resolve, reject) => {
@@ -395,14 +407,18 @@ function facilitate(room: RoomRun): void {
   if (phase === "revealed") {
     room.advancing = true;
     setTimeout(() => {
-      if (!running) return;
+      // Stopped between windows: move on when the next one starts (go() calls this again).
+      if (!running) {
+        room.advancing = false;
+        return;
+      }
       room.lockSentAt.clear();
       void control(room, "round:next").finally(() => {
         room.advancing = false;
         // The push that finished the game came before this ack, while `advancing` held it back.
         facilitate(room);
       });
-    }, jitter(setup.intervalMs));
+    }, jitter(intervalMs));
   } else if (phase === "finished") {
     result.gamesFinished++;
     void openRoom(room).catch((err: unknown) => {
@@ -416,7 +432,11 @@ function relayReveal(room: RoomRun): void {
   room.phase = "revealed";
   room.advancing = true;
   setTimeout(() => {
-    if (!running) return;
+    // Stopped between windows: the reveal is taken up again when the next one starts.
+    if (!running) {
+      room.advancing = false;
+      return;
+    }
     room.lockSentAt.clear();
     void control(room, "round:next").then((ok) => {
       room.advancing = false;
@@ -432,7 +452,7 @@ function relayReveal(room: RoomRun): void {
       resetRound(room);
       room.phase = room.round === midGameRound(setup.rounds) ? "reporting" : "planning";
     });
-  }, jitter(setup.intervalMs));
+  }, jitter(intervalMs));
 }
 
 // ─── players ──────────────────────────────────────────────────────────────────
@@ -504,11 +524,17 @@ function tickRelay(player: Client): boolean {
   return true;
 }
 
-function tick(player: Client): void {
-  if (!running) return;
+/** Relay: a reveal left waiting when the last window stopped. */
+function resumeRelay(room: RoomRun): void {
+  if (room.phase === "revealed" && !room.advancing && !room.opening) relayReveal(room);
+}
+
+/** One player's tick, in window `windowNo` (a tick left over from an earlier window stops). */
+function tick(player: Client, windowNo: number): void {
+  if (!running || windowNo !== windows) return;
   if (player.busy) result.ticks.busy++;
   else if (!(setup.target === "server" ? tickServer(player) : tickRelay(player))) result.ticks.idle++;
-  setTimeout(() => tick(player), jitter(setup.intervalMs));
+  setTimeout(() => tick(player, windowNo), jitter(intervalMs));
 }
 
 // ─── setup, run, stop ─────────────────────────────────────────────────────────
@@ -536,6 +562,7 @@ async function setUpRoom(index: number): Promise<void> {
 
 async function runSetup(message: WorkerSetup): Promise<void> {
   setup = message;
+  intervalMs = message.intervalMs;
   result.worker = message.worker;
   const started = performance.now();
   const queue = [...message.rooms];
@@ -544,6 +571,10 @@ async function runSetup(message: WorkerSetup): Promise<void> {
       for (let index = queue.shift(); index !== undefined; index = queue.shift()) await setUpRoom(index);
     }),
   );
+  // Counters start with the first window (set-up's errors stay in it).
+  const errors = result.errors;
+  result = freshResult();
+  result.errors = errors;
   send({
     type: "ready",
     worker: message.worker,
@@ -552,23 +583,31 @@ async function runSetup(message: WorkerSetup): Promise<void> {
   });
 }
 
-function go(): void {
+/** Open a window: players tick every `pace` ms on average from now on. */
+function go(pace: number): void {
+  intervalMs = pace;
   running = true;
+  const windowNo = ++windows;
   for (const room of rooms) {
-    for (const player of room.players) setTimeout(() => tick(player), Math.random() * setup.intervalMs);
+    for (const player of room.players) setTimeout(() => tick(player, windowNo), Math.random() * intervalMs);
     if (setup.target === "server") facilitate(room);
+    else resumeRelay(room);
   }
 }
 
+/** Close the window: wait for the acks in flight, report, and start counting afresh. */
 async function stop(drainMs: number): Promise<void> {
   running = false;
   const deadline = performance.now() + drainMs;
-  while (inFlight > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  while (inFlight > 0 && performance.now() < deadline) await sleep(20);
   result.unacked = inFlight;
   if (inFlight > 0) error("no ack when the bench stopped");
-  // Let the last pushes (they go out before the ack) land before counting.
-  await new Promise((r) => setTimeout(r, 200));
+  // Let the last pushes (they go out before the ack) and the last ticks' timers settle.
+  await sleep(200);
   send({ ...result, ackMs: Float64Array.from(ackMs), fanoutMs: Float64Array.from(fanoutMs) });
+  result = freshResult();
+  ackMs = [];
+  fanoutMs = [];
 }
 
 function exit(): void {
@@ -588,7 +627,7 @@ process.on("message", (message: ToWorker) => {
   };
   try {
     if (message.type === "setup") void runSetup(message).catch(fail);
-    else if (message.type === "go") go();
+    else if (message.type === "go") go(message.intervalMs);
     else if (message.type === "stop") void stop(message.drainMs).catch(fail);
     else exit();
   } catch (err) {

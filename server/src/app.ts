@@ -11,7 +11,7 @@ import { createRoutes } from "./http/routes";
 import { createLogger, type Logger } from "./logger";
 import { createMetrics } from "./metrics";
 import { RoomRegistry } from "./rooms/registry";
-import { attachHandlers, type SocketLimits } from "./sockets/handlers";
+import { attachHandlers, pushAllVia, type SocketLimits } from "./sockets/handlers";
 import { FailedJoinLimiter } from "./sockets/limits";
 import type { RoomStore } from "./store/room-store";
 
@@ -104,7 +104,18 @@ export async function createServer(options: {
     rooms: () => registry.activeCount,
     players: () => registry.connectedPlayers,
   });
-  registry = new RoomRegistry({ store: options.store, clock, logger, awayAfterMs: config.awayAfterMs });
+  // Rooms send one push to many sockets through socket.io (set once io exists, before any room loads).
+  let pushAll: ReturnType<typeof pushAllVia> | undefined;
+  registry = new RoomRegistry({
+    store: options.store,
+    clock,
+    logger,
+    awayAfterMs: config.awayAfterMs,
+    pushAll: (peers, event, payload) => {
+      if (pushAll) pushAll(peers, event, payload);
+      else for (const peer of peers) peer.push(event, payload);
+    },
+  });
 
   const allowedOrigins = new Set(config.allowedOrigins.map((o) => o.replace(/\/$/, "")));
   if (config.publicUrl) allowedOrigins.add(new URL(config.publicUrl).origin);
@@ -131,6 +142,8 @@ export async function createServer(options: {
       );
     },
   });
+
+  pushAll = pushAllVia(io);
 
   const failedJoins = new FailedJoinLimiter(clock, config.failedJoinsPerMinute);
   const socketAddress = (socket: Socket) => addressOf(socket.request);

@@ -1,6 +1,8 @@
 /**
  * Every room this server holds, by code. Unfinished rooms are rebuilt from the log at start (their
- * timers resume with the time they had left); finished ones are loaded when someone asks for them.
+ * timers resume with the time they had left); finished ones are loaded when someone asks for them,
+ * and let go again once nobody has been attached to them for a while. Rooms playing the same deck
+ * share one deck object (and so its index and card views' hand-offs).
  */
 import { randomInt } from "node:crypto";
 import { type Deck, ROOM_CODE_ALPHABET, ROOM_CODE_LENGTH, type RoomSettings } from "@boxless/shared";
@@ -8,6 +10,8 @@ import type { RoomRecord } from "../store/room-store";
 import { newToken, Room, type RoomDeps } from "./room";
 
 const TIMER_CHECKPOINT_MS = 2_000;
+/** Distinct decks kept for sharing (the built-in one, and custom ones in use). */
+const SHARED_DECKS = 32;
 
 export function newRoomCode(): string {
   let code = "";
@@ -19,15 +23,45 @@ export class RoomRegistry {
   private readonly rooms = new Map<string, Room>();
   private readonly loading = new Map<string, Promise<Room | null>>();
   private checkpoint: ReturnType<typeof setInterval> | null = null;
+  private readonly decks = new Map<string, Deck>();
+  private readonly roomDeps: RoomDeps;
 
-  constructor(private readonly deps: RoomDeps) {}
+  constructor(private readonly deps: RoomDeps) {
+    this.roomDeps = { ...deps, onVacant: (room) => this.letGo(room) };
+  }
+
+  /** A finished room nobody is attached to: dropped from memory (the store keeps it). */
+  private letGo(room: Room): void {
+    if (this.rooms.get(room.code) !== room || !room.finished || room.peerCount > 0) return;
+    this.rooms.delete(room.code);
+    room.close();
+  }
+
+  /** The record with its deck shared with other rooms playing the same deck (decks never change). */
+  private shareDeck(record: RoomRecord): RoomRecord {
+    const key = JSON.stringify(record.deck);
+    const known = this.decks.get(key);
+    if (known) {
+      // Most recently used last: the oldest is the first to go.
+      this.decks.delete(key);
+      this.decks.set(key, known);
+      return known === record.deck ? record : { ...record, deck: known };
+    }
+    this.decks.set(key, record.deck);
+    if (this.decks.size > SHARED_DECKS) this.decks.delete(this.decks.keys().next().value as string);
+    return record;
+  }
+
+  private load(record: RoomRecord): Promise<Room> {
+    return Room.load(this.shareDeck(record), this.roomDeps);
+  }
 
   /** Rebuild every unfinished room from the store, and start checkpointing running timers. */
   async restore(): Promise<number> {
     const records = await this.deps.store.unfinishedRooms();
     for (const record of records) {
       try {
-        this.rooms.set(record.code, await Room.load(record, this.deps));
+        this.rooms.set(record.code, await this.load(record));
       } catch (error) {
         this.deps.logger.error(
           "room.replay_failed",
@@ -68,7 +102,7 @@ export class RoomRegistry {
         finishedAt: null,
       };
       if (!(await this.deps.store.createRoom(record))) continue;
-      const room = await Room.load(record, this.deps);
+      const room = await this.load(record);
       this.rooms.set(code, room);
       this.deps.logger.info(
         "room.created",
@@ -89,7 +123,7 @@ export class RoomRegistry {
       pending = (async () => {
         const record = await this.deps.store.getRoom(code);
         if (!record) return null;
-        const room = await Room.load(record, this.deps);
+        const room = await this.load(record);
         this.rooms.set(code, room);
         return room;
       })().finally(() => this.loading.delete(code));

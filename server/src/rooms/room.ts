@@ -10,13 +10,13 @@ import {
   applyCommand,
   createGame,
   createRandom,
+  createViewCache,
   diffView,
   type ErrorBody,
   type ErrorCode,
   errorAck,
   type GameCommand,
   type GameState,
-  isPlayerCommand,
   okAck,
   type PatchOp,
   type PublicGameView,
@@ -26,10 +26,9 @@ import {
   type SeatOwnView,
   type Session,
   seatForNewcomer,
-  seatPartOf,
   type TimerView,
+  type ViewCache,
   type ViewerKind,
-  viewFor,
 } from "@boxless/shared";
 import type { Clock, TimerHandle } from "../clock";
 import type { Logger } from "../logger";
@@ -70,9 +69,25 @@ export interface RoomDeps {
   onEntry?: (code: string, entry: LogEntry) => void;
   /** How long a seat's person may be gone before the room shows the seat as away. */
   awayAfterMs?: number;
+  /**
+   * Send one push to many peers at once (the payload encoded once for all of them). Without it,
+   * each peer's own `push`.
+   */
+  pushAll?: (peers: readonly Peer[], event: string, payload: unknown) => void;
+  /**
+   * Called when a finished game has had nobody attached for `vacantAfterMs`: the registry may let
+   * go of it (it is loaded from the store again if someone asks).
+   */
+  onVacant?: (room: Room) => void;
+  vacantAfterMs?: number;
+  /** A board patch bigger than this (JSON bytes) is sent once to everyone, own parts after it. */
+  splitBoardBytes?: number;
 }
 
 const AWAY_AFTER_MS = 10_000;
+const VACANT_AFTER_MS = 10_000;
+/** A board patch this big (JSON) goes to everyone once, with each seat's own part after it. */
+const SPLIT_BOARD_BYTES = 8 * 1024;
 const MAX_BOT_COMMANDS = 400;
 const MAX_CONFLICT_RETRIES = 5;
 
@@ -101,12 +116,15 @@ export class Room {
   private readonly acks = new Map<string, { seq: number; ack: unknown }>();
 
   private readonly attachments = new Map<string, Attachment>();
+  /** Every view of this game, kept from one state to the next so that diffs skip what did not change. */
+  private readonly views: ViewCache = createViewCache();
   private lastRoom: RoomInfo | null = null;
   private lastGame: PublicGameView | null = null;
   private readonly connected = new Map<string, number>(); // seat → sockets
   private readonly away = new Set<string>();
   private readonly awayTimers = new Map<string, TimerHandle>();
   private timer: ActiveTimer | null = null;
+  private vacantTimer: TimerHandle | null = null;
 
   private constructor(record: RoomRecord, state: GameState, deps: RoomDeps) {
     this.code = record.code;
@@ -134,8 +152,9 @@ export class Room {
     for (const id of room.state.seatOrder) if (!room.state.seats[id]?.bot) room.startAwayTimer(id);
     room.syncTimer(await deps.store.loadTimer(record.code));
     room.rememberBoard();
+    room.watchVacancy();
     // If the server stopped between a person's command and the bots' answers, the bots answer now.
-    if (!room.finished) void room.run(() => room.settle(room.state, null));
+    if (!room.finished) void room.run(() => room.settle(room.state));
     return room;
   }
 
@@ -248,12 +267,8 @@ export class Room {
   }
 
   /** After accepted entries: let bots answer, move the timers, store the end, send the views. */
-  /**
-   * `actors` are the seats whose own commands these were (bots answering are added to them); null
-   * for a command that is not one seat's own (facilitator, timer, join), which may touch any view.
-   */
-  private async settle(before: GameState, actors: Set<string> | null): Promise<void> {
-    await this.runBots(actors ?? new Set());
+  private async settle(before: GameState): Promise<void> {
+    await this.runBots();
     this.syncTimer(null);
     if (before.phase === "lobby" && this.state.phase !== "lobby")
       this.deps.logger.info(
@@ -267,16 +282,17 @@ export class Room {
     if (this.state.phase === "finished" && before.phase !== "finished") {
       await this.deps.store.markFinished(this.code, this.deps.clock.now());
       this.deps.logger.info("game.finished", `room ${this.code}: game over`, { code: this.code });
+      this.watchVacancy();
     }
     if (this.state.phase === "revealed" && (before.phase !== "revealed" || before.round !== this.state.round))
       this.deps.logger.info("round.revealed", `room ${this.code}: round ${this.state.round} revealed`, {
         code: this.code,
         round: this.state.round,
       });
-    this.fanOut(before, actors);
+    this.fanOut();
   }
 
-  private async runBots(actors: Set<string>): Promise<void> {
+  private async runBots(): Promise<void> {
     for (let count = 0; count < MAX_BOT_COMMANDS; ) {
       let acted = false;
       for (const seatId of this.state.seatOrder) {
@@ -289,7 +305,6 @@ export class Room {
             data: { command, ack: null },
           }));
           if (!done.ok) break;
-          actors.add(seatId);
           acted = true;
           count++;
           if (this.state.phase !== phase) break;
@@ -312,10 +327,9 @@ export class Room {
         data: { command, ack: { version: this.seq + 1 } },
       }));
       if (!done.ok) return { ok: false as const, error: done.error };
-      const actors = isPlayerCommand(command) ? new Set([command.seatId]) : null;
       if (command.type === "seat:remove")
         this.dropPeersOf(command.seatId, "seat/removed", "The facilitator removed you from this game.");
-      await this.settle(before, actors);
+      await this.settle(before);
       return okAck({ version: (done.data.entry.ack as { version: number }).version });
     });
   }
@@ -362,7 +376,7 @@ export class Room {
         code: this.code,
         seatId,
       });
-      await this.settle(before, null);
+      await this.settle(before);
       return okAck({ seatId, seatToken, session: this.attachNow(peer, { viewer: "seat", seatId }) });
     });
   }
@@ -381,9 +395,8 @@ export class Room {
       }
       // The client has seen entries this process has not read yet (another process wrote them).
       if (lastVersion > this.seq) {
-        const before = this.state;
         await this.catchUp();
-        this.fanOut(before, null);
+        this.fanOut();
       }
       return okAck({ seatId, session: this.attachNow(peer, { viewer: "seat", seatId }) });
     });
@@ -453,7 +466,7 @@ export class Room {
       if (!done.ok) return { ok: false as const, error: done.error };
       this.detachNow(peer.id);
       this.dropPeersOf(seatId, "seat/removed", "You left this game.");
-      await this.settle(before, null);
+      await this.settle(before);
       return okAck({});
     });
   }
@@ -476,7 +489,8 @@ export class Room {
 
   private attachNow(peer: Peer, who: Who): Session {
     this.detachNow(peer.id);
-    const me = who.viewer === "seat" ? seatPartOf(this.state, who.seatId) : null;
+    this.clearVacancy();
+    const me = who.viewer === "seat" ? this.views.seatPart(this.state, who.seatId) : null;
     this.attachments.set(peer.id, { peer, who, version: this.seq, me });
     if (who.viewer === "seat") {
       this.connected.set(who.seatId, (this.connected.get(who.seatId) ?? 0) + 1);
@@ -497,6 +511,7 @@ export class Room {
     const attached = this.attachments.get(peerId);
     if (!attached) return;
     this.attachments.delete(peerId);
+    this.watchVacancy();
     if (attached.who.viewer !== "seat") return;
     const seatId = attached.who.seatId;
     const left = (this.connected.get(seatId) ?? 1) - 1;
@@ -520,6 +535,21 @@ export class Room {
     }
     this.clearAwayTimer(seatId);
     if (this.away.delete(seatId)) this.pushPresence();
+  }
+
+  /** A finished game with nobody attached: tell the registry after a while (unless someone comes). */
+  private watchVacancy(): void {
+    if (!this.deps.onVacant || this.closed || !this.finished || this.attachments.size > 0 || this.vacantTimer)
+      return;
+    this.vacantTimer = this.deps.clock.setTimeout(() => {
+      this.vacantTimer = null;
+      if (!this.closed && this.finished && this.attachments.size === 0) this.deps.onVacant?.(this);
+    }, this.deps.vacantAfterMs ?? VACANT_AFTER_MS);
+  }
+
+  private clearVacancy(): void {
+    if (this.vacantTimer !== null) this.deps.clock.clearTimeout(this.vacantTimer);
+    this.vacantTimer = null;
   }
 
   private startAwayTimer(seatId: string): void {
@@ -549,10 +579,10 @@ export class Room {
   }
 
   private publicGame(): PublicGameView {
-    const { version: _v, viewer: _w, me: _m, ...game } = viewFor(this.state, { kind: "host" });
-    return game;
+    return this.views.board(this.state);
   }
 
+  /** The room part of the views: the last one sent while the timer is as it was. */
   private roomInfo(): RoomInfo {
     const timer: TimerView | null = this.timer
       ? {
@@ -563,6 +593,19 @@ export class Room {
           leftMs: this.timer.leftMs,
         }
       : null;
+    const last = this.lastRoom;
+    if (
+      last &&
+      (last.timer === timer ||
+        (last.timer !== null &&
+          timer !== null &&
+          last.timer.kind === timer.kind &&
+          last.timer.round === timer.round &&
+          last.timer.durationMs === timer.durationMs &&
+          last.timer.endsAt === timer.endsAt &&
+          last.timer.leftMs === timer.leftMs))
+    )
+      return last;
     return {
       code: this.code,
       deckName: this.record.deck.name,
@@ -590,47 +633,58 @@ export class Room {
 
   /**
    * Send each peer what changed in its own view. The board's changes are worked out once for the
-   * room; a seat's own part only for seats a command could have touched (the acting seats' teams,
-   * unless the phase, round or pause changed, or the facilitator moved people).
+   * room; a seat's own part comes from the view cache, which hands back the very object it sent last
+   * time when nothing the seat sees changed (then there is nothing to diff). Peers whose patch is
+   * the board's alone and who start from the same version get one payload, encoded once; they are
+   * sent first (the host screen and the facilitator are among them). When the board's part is big
+   * (a reveal in a room of many teams), every peer gets it that way, and a seat's own part follows
+   * as a second patch of the same version (`base` = `version`).
    */
-  private fanOut(before: GameState, actors: ReadonlySet<string> | null): void {
+  private fanOut(): void {
     const room = this.roomInfo();
     const game = this.publicGame();
-    const common: PatchOp[] = [
-      ...diffView(this.lastRoom, room).map((op) => ({ ...op, p: ["room", ...op.p] })),
-      ...diffView(this.lastGame, game).map((op) => ({ ...op, p: ["game", ...op.p] })),
-    ];
+    const common: PatchOp[] = room === this.lastRoom ? [] : diffView(this.lastRoom, room, ["room"]);
+    if (game !== this.lastGame) for (const op of diffView(this.lastGame, game, ["game"])) common.push(op);
     this.lastRoom = room;
     this.lastGame = game;
-    const everyone =
-      actors === null ||
-      before.phase !== this.state.phase ||
-      before.round !== this.state.round ||
-      before.paused !== this.state.paused;
-    const teams = new Set<string>();
-    if (actors && !everyone)
-      for (const id of actors) {
-        const team = this.state.seats[id]?.teamId ?? before.seats[id]?.teamId;
-        if (team) teams.add(team);
-      }
-    const mine = new Map<string, SeatOwnView | null>();
+    const version = this.seq;
+    const own: [Attachment, PatchOp[]][] = [];
     for (const attached of this.attachments.values()) {
-      let ops = common;
-      if (attached.who.viewer === "seat") {
-        const seatId = attached.who.seatId;
-        const team = this.state.seats[seatId]?.teamId;
-        if (everyone || (team && teams.has(team))) {
-          if (!mine.has(seatId)) mine.set(seatId, seatPartOf(this.state, seatId));
-          const me = mine.get(seatId) ?? null;
-          const own = diffView(attached.me, me);
-          attached.me = me;
-          if (own.length > 0) ops = [...common, ...own.map((op) => ({ ...op, p: ["me", ...op.p] }))];
-        }
-      }
-      if (ops.length === 0) continue;
-      attached.peer.push("view:patched", { base: attached.version, version: this.seq, ops });
-      attached.version = this.seq;
+      if (attached.who.viewer !== "seat") continue;
+      const me = this.views.seatPart(this.state, attached.who.seatId);
+      if (me === attached.me) continue;
+      const mine = diffView(attached.me, me, ["me"]);
+      attached.me = me;
+      if (mine.length > 0) own.push([attached, mine]);
     }
+    const split =
+      common.length > 0 &&
+      own.length > 1 &&
+      JSON.stringify(common).length > (this.deps.splitBoardBytes ?? SPLIT_BOARD_BYTES);
+    const mineOf = new Map(own);
+    const boardOnly = new Map<number, Peer[]>();
+    const separate: [Peer, { base: number; version: number; ops: PatchOp[] }][] = [];
+    for (const attached of this.attachments.values()) {
+      const mine = mineOf.get(attached);
+      if (mine && !split) {
+        const ops = common.length > 0 ? [...common, ...mine] : mine;
+        separate.push([attached.peer, { base: attached.version, version, ops }]);
+      } else if (common.length > 0) {
+        const peers = boardOnly.get(attached.version);
+        if (peers) peers.push(attached.peer);
+        else boardOnly.set(attached.version, [attached.peer]);
+        if (mine) separate.push([attached.peer, { base: version, version, ops: mine }]);
+      } else if (mine) {
+        separate.push([attached.peer, { base: attached.version, version, ops: mine }]);
+      } else continue;
+      attached.version = version;
+    }
+    for (const [base, peers] of boardOnly) {
+      const payload = { base, version, ops: common };
+      if (this.deps.pushAll && peers.length > 1) this.deps.pushAll(peers, "view:patched", payload);
+      else for (const peer of peers) peer.push("view:patched", payload);
+    }
+    for (const [peer, payload] of separate) peer.push("view:patched", payload);
   }
 
   // ─── timers ─────────────────────────────────────────────────────────────────
@@ -714,13 +768,13 @@ export class Room {
           ok: true,
           data: { command: { type: "round:timerExpired", round }, ack: null },
         }));
-        if (done.ok) await this.settle(before, null);
+        if (done.ok) await this.settle(before);
       } else if (kind === "advance" && phase === "revealed") {
         const done = await this.commit("timer", null, () => ({
           ok: true,
           data: { command: { type: "round:next" }, ack: null },
         }));
-        if (done.ok) await this.settle(before, null);
+        if (done.ok) await this.settle(before);
       }
     }).catch((error: unknown) =>
       this.deps.logger.error("timer.failed", `room ${this.code}: timer failed: ${String(error)}`, {
@@ -733,6 +787,7 @@ export class Room {
   close(reason?: { code: "room/deleted"; message: string }): void {
     this.closed = true;
     this.stopTimer();
+    this.clearVacancy();
     for (const handle of this.awayTimers.values()) this.deps.clock.clearTimeout(handle);
     this.awayTimers.clear();
     if (reason) for (const attached of this.attachments.values()) attached.peer.push("session:ended", reason);

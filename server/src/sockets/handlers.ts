@@ -62,22 +62,48 @@ function isRequest(name: string): name is RequestName {
  * A socket as the room sees it. While an attach request is being answered its pushes are held, so
  * the ack (with the session's view) always reaches the client before the first patch to that view.
  */
-function peerOf(socket: Socket): Peer & { hold(): void; release(): void } {
-  let held: [string, unknown][] | null = null;
-  return {
-    id: socket.id,
-    push: (event, payload) => {
-      if (held) held.push([event, payload]);
-      else socket.emit(event, payload);
-    },
-    hold: () => {
-      held ??= [];
-    },
-    release: () => {
-      const list = held ?? [];
-      held = null;
-      for (const [event, payload] of list) socket.emit(event, payload);
-    },
+class SocketPeer implements Peer {
+  readonly id: string;
+  private held: [string, unknown][] | null = null;
+
+  constructor(private readonly socket: Socket) {
+    this.id = socket.id;
+  }
+
+  /** Pushes are being held (an attach is being answered). */
+  get holding(): boolean {
+    return this.held !== null;
+  }
+
+  push(event: string, payload: unknown): void {
+    if (this.held) this.held.push([event, payload]);
+    else this.socket.emit(event, payload);
+  }
+
+  hold(): void {
+    this.held ??= [];
+  }
+
+  release(): void {
+    const list = this.held ?? [];
+    this.held = null;
+    for (const [event, payload] of list) this.socket.emit(event, payload);
+  }
+}
+
+/**
+ * One push to many peers: socket.io encodes the packet (and its WebSocket frame) once for every
+ * socket that is not holding its pushes, instead of once per socket. Only this process's sockets
+ * (`local`): a room's peers are always sockets of the process that holds the room.
+ */
+export function pushAllVia(io: Server): (peers: readonly Peer[], event: string, payload: unknown) => void {
+  return (peers, event, payload) => {
+    const ids: string[] = [];
+    for (const peer of peers) {
+      if (peer instanceof SocketPeer && !peer.holding) ids.push(peer.id);
+      else peer.push(event, payload);
+    }
+    if (ids.length > 0) io.local.to(ids).emit(event, payload);
   };
 }
 
@@ -88,7 +114,7 @@ export function attachHandlers(io: Server, deps: HandlerDeps): void {
     const bucket = new TokenBucket(deps.clock, deps.limits.eventsPerSecond, deps.limits.eventBurst);
     let refused = 0;
     let refusedSince = deps.clock.now();
-    const peer = peerOf(socket);
+    const peer = new SocketPeer(socket);
 
     // socket.io restored this socket's session after a short drop: attach it again with a full view.
     if (socket.recovered && socket.data.session)

@@ -1,9 +1,12 @@
 /**
  * Views travel as patches: after a command a socket gets only what changed in its view. A patch is
  * a list of operations, each a path into the view and the new value there (no value: remove it).
- * Objects are compared key by key, arrays of the same length item by item; anything else that
- * differs is replaced whole. Unchanged parts shared by reference are skipped without a look inside,
- * which is what makes diffing cheap: the engine never copies what it does not change.
+ * Objects are compared key by key, arrays item by item (a longer array gets its new items one
+ * index at a time; a shorter or formerly empty one is replaced whole); anything else that differs
+ * is replaced whole.
+ * Unchanged parts shared by reference are skipped without a look inside, which is what makes
+ * diffing cheap: the engine never copies what it does not change, and the server's view cache
+ * (`createViewCache`) hands back the same objects for the parts of a view that did not change.
  */
 // No zod here: the landing page's network module uses this file, and must stay small. The
 // schema of an operation on the wire is PatchOpSchema in events.ts.
@@ -18,34 +21,53 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** The operations that turn `before` into `after` (both plain JSON values). */
-export function diffView(before: unknown, after: unknown): PatchOp[] {
+/**
+ * The operations that turn `before` into `after` (both plain JSON values), each path starting with
+ * `prefix` (for a part of a bigger view: `["me"]`).
+ */
+export function diffView(before: unknown, after: unknown, prefix: readonly PathKey[] = []): PatchOp[] {
   const ops: PatchOp[] = [];
-  walk(before, after, [], ops);
+  walk(before, after, [...prefix], ops);
   return ops;
 }
 
+/** `path` is one array, pushed and popped on the way down; an op gets its own copy. */
 function walk(a: unknown, b: unknown, path: PathKey[], ops: PatchOp[]): void {
   if (a === b) return;
   if (Array.isArray(a) && Array.isArray(b)) {
-    if (a.length !== b.length) {
-      ops.push({ p: path, v: b });
+    // A shorter array is replaced whole; a longer one keeps its first items (diffed) and gets the
+    // new ones one index at a time (a round's score added to the ones before it).
+    if (b.length < a.length || (a.length === 0 && b.length > 0)) {
+      ops.push({ p: path.slice(), v: b });
       return;
     }
-    for (let i = 0; i < a.length; i++) walk(a[i], b[i], [...path, i], ops);
+    for (let i = 0; i < b.length; i++) {
+      if (i < a.length && a[i] === b[i]) continue;
+      path.push(i);
+      if (i < a.length) walk(a[i], b[i], path, ops);
+      else ops.push({ p: path.slice(), v: b[i] });
+      path.pop();
+    }
     return;
   }
   if (isPlainObject(a) && isPlainObject(b)) {
-    for (const key of Object.keys(a)) {
+    // for…in (no key arrays made) with own keys only: a key inherited from a prototype is no key.
+    for (const key in a) {
+      if (!Object.hasOwn(a, key)) continue;
       if (!Object.hasOwn(b, key) || b[key] === undefined) {
         if (a[key] !== undefined) ops.push({ p: [...path, key] });
-      } else walk(a[key], b[key], [...path, key], ops);
+      } else if (a[key] !== b[key]) {
+        path.push(key);
+        walk(a[key], b[key], path, ops);
+        path.pop();
+      }
     }
-    for (const key of Object.keys(b))
-      if (!Object.hasOwn(a, key) && b[key] !== undefined) ops.push({ p: [...path, key], v: b[key] });
+    for (const key in b)
+      if (Object.hasOwn(b, key) && !Object.hasOwn(a, key) && b[key] !== undefined)
+        ops.push({ p: [...path, key], v: b[key] });
     return;
   }
-  ops.push({ p: path, v: b });
+  ops.push({ p: path.slice(), v: b });
 }
 
 const FORBIDDEN = new Set(["__proto__", "constructor", "prototype"]);

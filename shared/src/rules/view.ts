@@ -7,8 +7,8 @@
 import { indexDeck } from "./deck-index";
 import { cardCost, type Energy, energyOf, handOf, poolKey, selectProblem, twistEffects } from "./energy";
 import { midGameRound } from "./engine";
-import type { GameState, Meters, RoundScore, Seat } from "./state";
-import type { ActionCard, Investment, ReportingSide, Role, ScenarioCard } from "./vocabulary";
+import type { GameState, Meters, RoundScore, Seat, Team } from "./state";
+import type { ActionCard, Deck, Investment, ReportingSide, Role, ScenarioCard } from "./vocabulary";
 
 export type Viewer = { kind: "seat"; seatId: string } | { kind: "host" } | { kind: "facilitator" };
 
@@ -96,13 +96,27 @@ function summary(seat: Seat): SeatSummary {
   };
 }
 
-function cardView(state: GameState, viewer: Seat, card: ActionCard, takenBy: string | null): CardView {
-  const index = indexDeck(state.deck);
-  const team = viewer.teamId ? state.teams[viewer.teamId] : undefined;
-  const selected = viewer.selected.includes(card.id);
-  const handoffs = index.deck.handoffs.flatMap((h) => {
+/** A card's hand-offs as views show them; worked out once per deck and card (decks never change). */
+const handoffCache = new WeakMap<Deck, Map<string, CardView["handoffs"]>>();
+
+let lastHandoffs: { deck: Deck; byCard: Map<string, CardView["handoffs"]> } | null = null;
+
+function handoffsOf(deck: Deck, cardId: string): CardView["handoffs"] {
+  let byCard = lastHandoffs?.deck === deck ? lastHandoffs.byCard : undefined;
+  if (!byCard) {
+    byCard = handoffCache.get(deck);
+    if (!byCard) {
+      byCard = new Map();
+      handoffCache.set(deck, byCard);
+    }
+    lastHandoffs = { deck, byCard };
+  }
+  const cached = byCard.get(cardId);
+  if (cached) return cached;
+  const index = indexDeck(deck);
+  const handoffs = deck.handoffs.flatMap((h) => {
     const halves = [h.first, h.second];
-    const mine = halves.findIndex((half) => "card" in half && half.card === card.id);
+    const mine = halves.findIndex((half) => "card" in half && half.card === cardId);
     if (mine < 0) return [];
     const other = halves[1 - mine];
     const partner =
@@ -111,6 +125,15 @@ function cardView(state: GameState, viewer: Seat, card: ActionCard, takenBy: str
         : `any ${other?.anyCardWithDuty} card`;
     return [{ id: h.id, title: h.title, partner }];
   });
+  byCard.set(cardId, handoffs);
+  return handoffs;
+}
+
+function cardView(state: GameState, viewer: Seat, card: ActionCard, takenBy: string | null): CardView {
+  const index = indexDeck(state.deck);
+  const team = viewer.teamId ? state.teams[viewer.teamId] : undefined;
+  const selected = viewer.selected.includes(card.id);
+  const handoffs = handoffsOf(state.deck, card.id);
   return {
     id: card.id,
     role: card.role,
@@ -217,4 +240,452 @@ export function viewFor(state: GameState, viewer: Viewer): GameView {
     leaderboard,
     me: seat ? ownView(state, seat) : null,
   };
+}
+
+// ─── views kept from one state to the next (the server) ───────────────────────
+
+/** The part of a view every viewer of a game shares: the board (`viewFor` without version, viewer and me). */
+export type BoardView = Omit<GameView, "version" | "viewer" | "me">;
+
+/**
+ * The views of one game, kept from one state to the next, for a server that sends each viewer
+ * only what changed. `board(state)` and `seatPart(state, seatId)` are deep-equal to what `viewFor`
+ * and `seatPartOf` make of the same state, but every part whose inputs are unchanged is the very
+ * object returned the time before, so a diff skips it with one `===`. A seat's own part is worked
+ * out again only when something it shows could have changed: the seat itself, where its team
+ * reports, the phase, round or pause, or, of a teammate, what the seat sees of it (its summary and
+ * shown cards, a bot's plan) and, for a teammate sharing a role or holding cards of the seat's
+ * hand, its choices. Everything is read from the state given; nothing here changes it.
+ */
+export interface ViewCache {
+  board(state: GameState): BoardView;
+  seatPart(state: GameState, seatId: string): SeatOwnView | null;
+}
+
+export function createViewCache(): ViewCache {
+  return new CachedViews();
+}
+
+/** The seats of each team, in seat order. */
+function seatsByTeam(state: GameState): Map<string, Seat[]> {
+  const teams = new Map<string, Seat[]>();
+  for (const id of state.seatOrder) {
+    const seat = state.seats[id];
+    if (!seat?.teamId) continue;
+    const list = teams.get(seat.teamId);
+    if (list) list.push(seat);
+    else teams.set(seat.teamId, [seat]);
+  }
+  return teams;
+}
+
+const NO_SEATS: readonly Seat[] = [];
+const NO_CARDS: readonly string[] = [];
+
+function sameItems<T>(a: readonly T[] | undefined, b: readonly T[]): boolean {
+  if (!a || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sameSummary(a: SeatSummary, b: SeatSummary): boolean {
+  if (
+    a.id !== b.id ||
+    a.name !== b.name ||
+    a.bot !== b.bot ||
+    a.locked !== b.locked ||
+    a.waiting !== b.waiting ||
+    a.roles.length !== b.roles.length
+  )
+    return false;
+  for (let i = 0; i < a.roles.length; i++) if (a.roles[i] !== b.roles[i]) return false;
+  return true;
+}
+
+function sameCard(a: CardView, b: CardView): boolean {
+  return (
+    a.id === b.id &&
+    a.cost === b.cost &&
+    a.offRole === b.offRole &&
+    a.takenBy === b.takenBy &&
+    (a.problem === b.problem ||
+      (a.problem !== null &&
+        b.problem !== null &&
+        a.problem.code === b.problem.code &&
+        a.problem.message === b.problem.message)) &&
+    a.role === b.role &&
+    a.title === b.title &&
+    a.text === b.text &&
+    a.points === b.points &&
+    a.investment === b.investment &&
+    a.handoffs === b.handoffs
+  );
+}
+
+/** The same roles in the same order: the same `poolKey`, without joining strings. */
+function sameRoles(a: readonly Role[], b: readonly Role[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Two seats draw on the same budget or hold the same cards: they share a role (or both have none). */
+function shareCards(a: Seat, b: Seat): boolean {
+  if (a.roles.length === 0 || b.roles.length === 0) return a.roles.length === b.roles.length;
+  for (const role of a.roles) if (b.roles.includes(role)) return true;
+  return false;
+}
+
+function holdsAny(selected: readonly string[], hand: readonly string[]): boolean {
+  for (const id of selected) if (hand.includes(id)) return true;
+  return false;
+}
+
+interface MateEntry {
+  summary: SeatSummary;
+  shown: readonly string[] | null;
+  planned: readonly string[] | null;
+  view: TeammateView;
+}
+
+interface SeatEntry {
+  seat: Seat;
+  reportsTo: ReportingSide | null | undefined;
+  phase: GameState["phase"];
+  paused: boolean;
+  round: number;
+  deals: GameState["deals"];
+  deck: Deck;
+  settings: GameState["settings"];
+  /** For each teammate whose choices this seat's hand and energy depend on: id, name, roles, choices. */
+  handKey: unknown[];
+  hand: CardView[];
+  energy: Energy;
+  /** For each teammate: its summary, its shown cards and a bot's plan (null when not shown). */
+  matesKey: unknown[];
+  mates: Map<string, MateEntry>;
+  view: SeatOwnView;
+}
+
+interface TeamEntry {
+  team: Team;
+  decided: boolean;
+  view: TeamView;
+}
+
+class CachedViews implements ViewCache {
+  private readonly summaries = new Map<string, { seat: Seat; view: SeatSummary }>();
+  private readonly seats = new Map<string, SeatEntry>();
+  private readonly teams = new Map<string, TeamEntry>();
+  private lastBoard: BoardView | null = null;
+  /** The seats of each team, for the state whose seats and seat order these are. */
+  private grouped: {
+    seats: GameState["seats"];
+    order: readonly string[];
+    teams: Map<string, Seat[]>;
+  } | null = null;
+  private lastFinalScores: GameState["finalScores"] | undefined;
+  private lastSeatOrder: readonly string[] | null = null;
+
+  /** A seat's summary: the same object as long as what it shows is the same. */
+  private summaryOf(seat: Seat): SeatSummary {
+    const prev = this.summaries.get(seat.id);
+    if (prev && prev.seat === seat) return prev.view;
+    const fresh = summary(seat);
+    const view = prev && sameSummary(prev.view, fresh) ? prev.view : fresh;
+    this.summaries.set(seat.id, { seat, view });
+    return view;
+  }
+
+  private teamSeats(state: GameState): Map<string, Seat[]> {
+    const grouped = this.grouped;
+    if (grouped && grouped.seats === state.seats && grouped.order === state.seatOrder) return grouped.teams;
+    const teams = seatsByTeam(state);
+    this.grouped = { seats: state.seats, order: state.seatOrder, teams };
+    return teams;
+  }
+
+  /** Forget seats that left the game (checked when the seat order changes). */
+  private prune(state: GameState): void {
+    if (this.lastSeatOrder === state.seatOrder) return;
+    this.lastSeatOrder = state.seatOrder;
+    for (const id of this.summaries.keys()) if (!state.seats[id]) this.summaries.delete(id);
+    for (const id of this.seats.keys()) if (!state.seats[id]) this.seats.delete(id);
+  }
+
+  board(state: GameState): BoardView {
+    this.prune(state);
+    const byTeam = this.teamSeats(state);
+    const prev = this.lastBoard;
+    const teams: TeamView[] = [];
+    for (const id of state.teamOrder) {
+      const team = state.teams[id];
+      if (!team) continue;
+      const seats = (byTeam.get(id) ?? NO_SEATS).map((seat) => this.summaryOf(seat));
+      const decided = state.round > 0 && team.reportingDecidedFor === state.round;
+      const cached = this.teams.get(id);
+      const sameSeats = sameItems(cached?.view.seats, seats);
+      if (cached && cached.team === team && cached.decided === decided && sameSeats) {
+        teams.push(cached.view);
+        continue;
+      }
+      const view: TeamView = {
+        id: team.id,
+        name: team.name,
+        reportsTo: team.reportsTo,
+        reportingDecided: decided,
+        meters: team.meters,
+        total: team.total,
+        seats: sameSeats && cached ? cached.view.seats : seats,
+        roundScores: team.roundScores,
+      };
+      this.teams.set(id, { team, decided, view });
+      teams.push(view);
+    }
+    if (this.teams.size > teams.length)
+      for (const id of this.teams.keys()) if (!state.teams[id]) this.teams.delete(id);
+    const teamViews = prev && sameItems(prev.teams, teams) ? prev.teams : teams;
+
+    // The leaderboard follows the teams and the final scores: unchanged when they are.
+    let leaderboard: BoardView["leaderboard"];
+    if (prev && prev.teams === teamViews && this.lastFinalScores === state.finalScores)
+      leaderboard = prev.leaderboard;
+    else {
+      const entries = teamViews
+        .map((t) => ({
+          teamId: t.id,
+          name: t.name,
+          total: t.total,
+          final: state.finalScores?.[t.id] ?? null,
+        }))
+        .sort((a, b) => (b.final ?? b.total) - (a.final ?? a.total) || a.name.localeCompare(b.name));
+      const before = new Map(prev?.leaderboard.map((entry) => [entry.teamId, entry]));
+      const fresh = entries.map((entry) => {
+        const old = before.get(entry.teamId);
+        return old && old.name === entry.name && old.total === entry.total && old.final === entry.final
+          ? old
+          : entry;
+      });
+      leaderboard = prev && sameItems(prev.leaderboard, fresh) ? prev.leaderboard : fresh;
+    }
+    this.lastFinalScores = state.finalScores;
+
+    const index = indexDeck(state.deck);
+    const deal = state.round >= 1 ? state.deals[state.round - 1] : undefined;
+    const scenario = deal && state.phase !== "lobby" ? (index.scenarios.get(deal.scenarioId) ?? null) : null;
+    const rounds = state.settings.rounds;
+    const board: BoardView = {
+      phase: state.phase,
+      paused: state.paused,
+      round: state.round,
+      rounds,
+      midGameRound: midGameRound(rounds),
+      scenario,
+      teams: teamViews,
+      leaderboard,
+    };
+    if (
+      prev &&
+      prev.phase === board.phase &&
+      prev.paused === board.paused &&
+      prev.round === board.round &&
+      prev.rounds === board.rounds &&
+      prev.midGameRound === board.midGameRound &&
+      prev.scenario === board.scenario &&
+      prev.teams === board.teams &&
+      prev.leaderboard === board.leaderboard
+    )
+      return prev;
+    this.lastBoard = board;
+    return board;
+  }
+
+  seatPart(state: GameState, seatId: string): SeatOwnView | null {
+    const seat = state.seats[seatId];
+    if (!seat) {
+      this.seats.delete(seatId);
+      return null;
+    }
+    const team = seat.teamId ? state.teams[seat.teamId] : undefined;
+    const teamSeats = seat.teamId ? (this.teamSeats(state).get(seat.teamId) ?? NO_SEATS) : NO_SEATS;
+    const active = state.phase === "planning" || state.phase === "revealed";
+    const handIds = active ? handOf(state, seat) : NO_CARDS;
+    const entry = this.seats.get(seatId);
+
+    // The seat's perspective: itself, the game's phase and deal, and teammates its hand depends on.
+    let perspectiveSame =
+      entry !== undefined &&
+      entry.seat === seat &&
+      entry.reportsTo === team?.reportsTo &&
+      entry.phase === state.phase &&
+      entry.paused === state.paused &&
+      entry.round === state.round &&
+      entry.deals === state.deals &&
+      entry.deck === state.deck &&
+      entry.settings === state.settings;
+    if (perspectiveSame && entry) {
+      const key = entry.handKey;
+      let k = 0;
+      for (const mate of teamSeats) {
+        if (mate.id === seat.id || !(shareCards(mate, seat) || holdsAny(mate.selected, handIds))) continue;
+        if (
+          key[k] !== mate.id ||
+          key[k + 1] !== mate.name ||
+          key[k + 2] !== mate.roles ||
+          key[k + 3] !== mate.selected
+        ) {
+          perspectiveSame = false;
+          break;
+        }
+        k += 4;
+      }
+      if (k !== key.length) perspectiveSame = false;
+    }
+    // What the seat sees of each teammate: its summary, shown cards and (a bot's) plan.
+    if (perspectiveSame && entry) {
+      const key = entry.matesKey;
+      let k = 0;
+      let same = true;
+      for (const mate of teamSeats) {
+        if (mate.id === seat.id) continue;
+        if (
+          key[k] !== this.summaryOf(mate) ||
+          key[k + 1] !== (active ? mate.shown : null) ||
+          key[k + 2] !== (active && mate.bot ? mate.selected : null)
+        ) {
+          same = false;
+          break;
+        }
+        k += 3;
+      }
+      if (same && k === key.length) return entry.view;
+    }
+    const matesKey: unknown[] = [];
+    for (const mate of teamSeats) {
+      if (mate.id === seat.id) continue;
+      matesKey.push(
+        this.summaryOf(mate),
+        active ? mate.shown : null,
+        active && mate.bot ? mate.selected : null,
+      );
+    }
+
+    let hand: CardView[];
+    let energy: Energy;
+    let handKey: unknown[];
+    if (perspectiveSame && entry) {
+      ({ hand, energy, handKey } = entry);
+    } else {
+      handKey = [];
+      for (const mate of teamSeats) {
+        if (mate.id === seat.id || !(shareCards(mate, seat) || holdsAny(mate.selected, handIds))) continue;
+        handKey.push(mate.id, mate.name, mate.roles, mate.selected);
+      }
+      const index = indexDeck(state.deck);
+      const poolMates = teamSeats.filter(
+        (m) => m.id !== seat.id && m.roles.length > 0 && sameRoles(m.roles, seat.roles),
+      );
+      const oldHand = entry?.hand;
+      hand = [];
+      for (const id of handIds) {
+        const card = index.cards.get(id);
+        if (!card) continue;
+        const taker = poolMates.find((m) => m.selected.includes(id));
+        const fresh = cardView(state, seat, card, taker ? taker.name : null);
+        const old = oldHand?.[hand.length];
+        hand.push(old && sameCard(old, fresh) ? old : fresh);
+      }
+      if (oldHand && sameItems(oldHand, hand)) hand = oldHand;
+      energy = energyOf(state, seat.id);
+      const oldEnergy = entry?.energy;
+      if (
+        oldEnergy &&
+        oldEnergy.budget === energy.budget &&
+        oldEnergy.spent === energy.spent &&
+        oldEnergy.left === energy.left
+      )
+        energy = oldEnergy;
+    }
+
+    const mates = new Map<string, MateEntry>();
+    const teammates: TeammateView[] = [];
+    let m = 0;
+    for (const mate of teamSeats) {
+      if (mate.id === seat.id) continue;
+      const summaryView = matesKey[m] as SeatSummary;
+      const shown = matesKey[m + 1] as readonly string[] | null;
+      const planned = matesKey[m + 2] as readonly string[] | null;
+      m += 3;
+      const old = entry?.mates.get(mate.id);
+      // Shown and planned cards are priced for this seat, so they follow its perspective too.
+      const noCards = (shown?.length ?? 0) === 0 && (planned?.length ?? 0) === 0;
+      let view: TeammateView;
+      if (
+        old &&
+        old.summary === summaryView &&
+        old.shown === shown &&
+        old.planned === planned &&
+        (perspectiveSame || noCards)
+      )
+        view = old.view;
+      // Spelt out rather than spread: a spread with extra keys is a slow path in V8.
+      else
+        view = {
+          id: summaryView.id,
+          name: summaryView.name,
+          roles: summaryView.roles,
+          bot: summaryView.bot,
+          locked: summaryView.locked,
+          waiting: summaryView.waiting,
+          shown: shown ? cardsFor(state, seat, shown) : [],
+          planned: planned ? cardsFor(state, seat, planned) : [],
+        };
+      mates.set(mate.id, { summary: summaryView, shown, planned, view });
+      teammates.push(view);
+    }
+    const prev = entry?.view;
+    const sameTeammates = prev !== undefined && sameItems(prev.teammates, teammates);
+    const view: SeatOwnView =
+      prev &&
+      sameTeammates &&
+      prev.seatId === seat.id &&
+      prev.name === seat.name &&
+      prev.teamId === seat.teamId &&
+      prev.roles === seat.roles &&
+      prev.locked === seat.locked &&
+      prev.hand === hand &&
+      prev.selected === seat.selected &&
+      prev.shown === seat.shown &&
+      prev.energy === energy
+        ? prev
+        : {
+            seatId: seat.id,
+            name: seat.name,
+            teamId: seat.teamId,
+            roles: seat.roles,
+            locked: seat.locked,
+            hand,
+            selected: seat.selected,
+            shown: seat.shown,
+            energy,
+            teammates: sameTeammates && prev ? prev.teammates : teammates,
+          };
+    this.seats.set(seatId, {
+      seat,
+      reportsTo: team?.reportsTo,
+      phase: state.phase,
+      paused: state.paused,
+      round: state.round,
+      deals: state.deals,
+      deck: state.deck,
+      settings: state.settings,
+      handKey,
+      hand,
+      energy,
+      matesKey,
+      mates,
+      view,
+    });
+    return view;
+  }
 }
