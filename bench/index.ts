@@ -31,7 +31,7 @@ const PARTS: Record<string, Part> = {
     run: runLoadBench,
   },
   saturation: {
-    about: "both targets at a rising pace until the ack p99 passes 100 ms (takes ~5 min)",
+    about: "both targets at a rising pace until the ack p99 passes 100 ms (takes ~6 min)",
     run: runSaturationBench,
   },
   allhands: {
