@@ -19,6 +19,7 @@ import type { ServerConfig } from "./app";
 import type { Room } from "./rooms/room";
 import { ok, startServer, type TestServer, waitFor } from "./testing/harness";
 import { affordableCards } from "./testing/play";
+import { openTable, startPlanning } from "./testing/setup";
 
 type Payload = Record<string, unknown>;
 type AnyAck = Ack<unknown>;
@@ -119,30 +120,10 @@ interface Fixture {
  */
 async function planningRoom(config: Partial<ServerConfig> = RELAXED): Promise<Fixture> {
   const t = await serve(config);
-  const created = await t.createRoom({
-    settings: { rounds: 3, teamSize: 2, fillWithBots: false, timerSeconds: null },
-  });
-  const facilitator = t.client();
-  ok(await facilitator.facilitate(created.code, created.facilitatorToken));
-  const host = t.client();
-  ok(await host.watch(created.code));
-  const players: GameConnection[] = [];
-  for (let i = 0; i < 4; i++) {
-    const player = t.client();
-    ok(await player.join(created.code, `Player ${i + 1}`));
-    players.push(player);
-  }
-  ok(await facilitator.control("game:start"));
-  await waitFor(() => host.view?.game.phase === "reporting", "the reporting decision");
-  for (const team of host.view?.game.teams ?? []) {
-    const decider = players.find((p) => p.seatId === team.seats[0]?.id);
-    if (decider) ok(await decider.play("team:chooseReporting", { side: "product" }));
-  }
-  await waitFor(
-    () => players.every((p) => p.view?.game.phase === "planning" && (p.view.me?.hand.length ?? 0) > 0),
-    "round 1's planning on every screen",
-  );
-  const room = t.server.rooms.all().find((r) => r.code === created.code);
+  const table = await openTable(t, 4, { rounds: 3, teamSize: 2 });
+  await startPlanning(table);
+  const { code, facilitatorToken, facilitator, host, players } = table;
+  const room = t.server.rooms.all().find((r) => r.code === code);
   if (!room) throw new Error("no room on the server");
   await room.idle();
   countPushes("facilitator", facilitator.socket);
@@ -150,8 +131,8 @@ async function planningRoom(config: Partial<ServerConfig> = RELAXED): Promise<Fi
   for (const [i, player] of players.entries()) countPushes(`player ${i + 1}`, player.socket);
   return {
     t,
-    code: created.code,
-    facilitatorToken: created.facilitatorToken,
+    code,
+    facilitatorToken,
     facilitator,
     host,
     players,

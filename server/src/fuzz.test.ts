@@ -43,6 +43,7 @@ import {
 } from "./testing/fuzz-arbitraries";
 import { ok, startServer, type TestServer, waitFor } from "./testing/harness";
 import { affordableCards } from "./testing/play";
+import { openTable, startPlanning } from "./testing/setup";
 
 /** Limits out of the way, so that hundreds of messages from one socket and address meet the checks under test. */
 const RELAXED: Partial<ServerConfig> = {
@@ -114,31 +115,9 @@ interface Fixture {
 
 /** A room in round 1's planning: two teams of two people, a facilitator, a host screen, the senders. */
 async function fuzzRoom(t: TestServer): Promise<Fixture> {
-  const created = await t.createRoom({
-    settings: { rounds: 3, teamSize: 2, fillWithBots: false, timerSeconds: null },
-  });
-  const { code, facilitatorToken } = created;
-  const facilitator = t.client();
-  ok(await facilitator.facilitate(code, facilitatorToken));
-  const host = t.client();
-  ok(await host.watch(code));
-  const players: GameConnection[] = [];
-  const tokens: string[] = [];
-  for (let i = 1; i <= 4; i++) {
-    const player = t.client();
-    tokens.push(ok(await player.join(code, `Player ${i}`)).seatToken);
-    players.push(player);
-  }
-  ok(await facilitator.control("game:start"));
-  await waitFor(() => host.view?.game.phase === "reporting", "the reporting decision");
-  for (const team of host.view?.game.teams ?? []) {
-    const decider = players.find((p) => p.seatId === team.seats[0]?.id);
-    if (decider) ok(await decider.play("team:chooseReporting", { side: "product" }));
-  }
-  await waitFor(
-    () => players.every((p) => p.view?.game.phase === "planning" && (p.view.me?.hand.length ?? 0) > 0),
-    "round 1's planning on every screen",
-  );
+  const table = await openTable(t, 4, { rounds: 3, teamSize: 2 });
+  await startPlanning(table);
+  const { code, facilitatorToken, facilitator, host, players, tokens } = table;
   const room = t.server.rooms.all().find((r) => r.code === code);
   if (!room) throw new Error("fixture: no room on the server");
   const senders: Record<SenderName, Socket> = {

@@ -43,5 +43,8 @@ export async function startPlanning(table: Table): Promise<void> {
     const decider = table.players.find((p) => p.seatId === team.seats[0]?.id);
     if (decider) ok(await decider.play("team:chooseReporting", { side: "product" }));
   }
-  await waitFor(() => table.players.every((p) => p.view?.game.phase === "planning"), "planning");
+  await waitFor(
+    () => table.players.every((p) => p.view?.game.phase === "planning" && (p.view.me?.hand.length ?? 0) > 0),
+    "round 1's planning on every screen",
+  );
 }
