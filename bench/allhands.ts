@@ -21,6 +21,8 @@ import { freePort } from "../server/src/testing/child-server";
 import { applyViewPatch, type PatchOp } from "../shared/src/protocol/patch";
 import type { RoomView } from "../shared/src/protocol/views";
 import type { FromAllHandsWorker, RoundReport, ToAllHandsWorker } from "./allhands/messages";
+import { parseBenchOptions } from "./options";
+import { collect } from "./workers";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const WORKER_FILE = path.join(root, "bench/allhands/worker.ts");
@@ -44,27 +46,10 @@ export const ALLHANDS_USAGE = [
 ].join("\n");
 
 function parseOptions(args: readonly string[]): Options {
-  const given = new Map<string, string>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    if (!arg.startsWith("--")) throw new Error(`unexpected argument "${arg}"\n\n${ALLHANDS_USAGE}`);
-    const eq = arg.indexOf("=");
-    const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
-    const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
-    if (value === undefined) throw new Error(`--${name} needs a value\n\n${ALLHANDS_USAGE}`);
-    given.set(name, value);
-  }
-  for (const name of given.keys())
-    if (!["players", "team-size", "rounds", "workers", "spread-ms"].includes(name))
-      throw new Error(`unknown option --${name}\n\n${ALLHANDS_USAGE}`);
-  const int = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = given.get(name);
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max)
-      throw new Error(`--${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
-    return n;
-  };
+  const { int } = parseBenchOptions(args, {
+    values: ["players", "team-size", "rounds", "workers", "spread-ms"],
+    usage: ALLHANDS_USAGE,
+  });
   return {
     players: int("players", 200, 1, 2_000),
     teamSize: int("team-size", 5, 1, 8),
@@ -138,42 +123,6 @@ class Facilitator {
       await sleep(20);
     }
   }
-}
-
-function collect<T extends FromAllHandsWorker["type"]>(
-  workers: ChildProcess[],
-  type: T,
-  timeoutMs: number,
-): Promise<Extract<FromAllHandsWorker, { type: T }>[]> {
-  return new Promise((resolve, reject) => {
-    const got: Extract<FromAllHandsWorker, { type: T }>[] = [];
-    const cleanups: (() => void)[] = [];
-    const done = (err?: Error) => {
-      clearTimeout(timer);
-      for (const cleanup of cleanups) cleanup();
-      if (err) reject(err);
-      else resolve(got);
-    };
-    const timer = setTimeout(
-      () => done(new Error(`workers: no "${type}" within ${timeoutMs / 1000} s`)),
-      timeoutMs,
-    );
-    for (const worker of workers) {
-      const onMessage = (message: FromAllHandsWorker) => {
-        if (message.type === "fatal") return done(new Error(`worker ${message.worker}: ${message.message}`));
-        if (message.type !== type) return;
-        got.push(message as Extract<FromAllHandsWorker, { type: T }>);
-        if (got.length === workers.length) done();
-      };
-      const onExit = (code: number | null) => done(new Error(`a worker exited (${code}) before "${type}"`));
-      worker.on("message", onMessage);
-      worker.once("exit", onExit);
-      cleanups.push(() => {
-        worker.off("message", onMessage);
-        worker.off("exit", onExit);
-      });
-    }
-  });
 }
 
 export async function runAllHandsBench(args: readonly string[] = []): Promise<void> {
@@ -287,7 +236,7 @@ export async function runAllHandsBench(args: readonly string[] = []): Promise<vo
       for (let n = w + 1; n <= options.players; n += options.workers) players.push(n);
       worker.send({ type: "setup", url, code, worker: w, players, host: w === 0 } satisfies ToAllHandsWorker);
     }
-    await collect(workers, "ready", 180_000);
+    await collect<FromAllHandsWorker, "ready">(workers, "ready", 180_000);
     console.log(
       `${fmt(options.players)} players joined in ${fmt((performance.now() - setupStarted) / 1000, 1)} s; ` +
         `${facilitator.view?.game.teams.length ?? 0} teams; server RSS ${fmt(rssMb(pid), 1)} MB`,
@@ -324,7 +273,11 @@ export async function runAllHandsBench(args: readonly string[] = []): Promise<vo
       const cpuBefore = cpuSeconds(pid);
       for (const worker of workers)
         worker.send({ type: "play", round, spreadMs: options.spreadMs } satisfies ToAllHandsWorker);
-      const reports: RoundReport[] = await collect(workers, "round", options.spreadMs + 120_000);
+      const reports: RoundReport[] = await collect<FromAllHandsWorker, "round">(
+        workers,
+        "round",
+        options.spreadMs + 120_000,
+      );
       const cpu = cpuSeconds(pid) - cpuBefore;
       const lastLock = Math.max(...reports.flatMap((r) => r.lockSentAt));
       const latencies = reports

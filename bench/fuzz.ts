@@ -42,6 +42,7 @@ import {
   isTypedError,
   MUTATIONS,
 } from "../server/src/testing/fuzz-arbitraries";
+import { parseBenchOptions } from "./options";
 
 // ─── options ──────────────────────────────────────────────────────────────────
 
@@ -65,27 +66,10 @@ export const FUZZ_USAGE = [
 ].join("\n");
 
 function parseOptions(args: readonly string[]): Options {
-  const given = new Map<string, string>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    if (!arg.startsWith("--")) throw new Error(`unexpected argument "${arg}"\n\n${FUZZ_USAGE}`);
-    const eq = arg.indexOf("=");
-    const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
-    const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
-    if (value === undefined) throw new Error(`--${name} needs a value\n\n${FUZZ_USAGE}`);
-    given.set(name, value);
-  }
-  for (const name of given.keys())
-    if (!["messages", "sockets", "rate", "flooders", "max-seconds", "seed"].includes(name))
-      throw new Error(`unknown option --${name}\n\n${FUZZ_USAGE}`);
-  const int = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = given.get(name);
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max)
-      throw new Error(`--${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
-    return n;
-  };
+  const { int } = parseBenchOptions(args, {
+    values: ["messages", "sockets", "rate", "flooders", "max-seconds", "seed"],
+    usage: FUZZ_USAGE,
+  });
   return {
     messages: int("messages", 100_000, 1, 10_000_000),
     sockets: int("sockets", 800, 1, 5_000),

@@ -34,6 +34,8 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { freePort } from "../server/src/testing/child-server";
 import type { FromWorker, Target, ToWorker, WorkerReady, WorkerResult } from "./load/messages";
+import { parseBenchOptions } from "./options";
+import { collect } from "./workers";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const WORKER_FILE = path.join(root, "bench/load/worker.ts");
@@ -85,46 +87,25 @@ export const LOAD_USAGE = [
 type Part = "load" | "saturation" | "soak";
 
 function parseOptions(args: readonly string[], part: Part): Options {
-  const given = new Map<string, string | true>();
-  const flags = ["quick", "relay-recovery", "cpu-prof"];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    if (!arg.startsWith("--")) throw new Error(`unexpected argument "${arg}"\n\n${LOAD_USAGE}`);
-    const eq = arg.indexOf("=");
-    const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
-    if (flags.includes(name)) {
-      given.set(name, true);
-      continue;
-    }
-    const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
-    if (value === undefined) throw new Error(`--${name} needs a value\n\n${LOAD_USAGE}`);
-    given.set(name, value);
-  }
-  const known = [
-    ...flags,
-    "rooms",
-    "seats",
-    "interval-ms",
-    "duration-s",
-    "workers",
-    "rounds",
-    "only",
-    "step-s",
-    "max-steps",
-    "p99-ms",
-    "warmup-s",
-  ];
-  for (const name of given.keys())
-    if (!known.includes(name)) throw new Error(`unknown option --${name}\n\n${LOAD_USAGE}`);
+  const given = parseBenchOptions(args, {
+    flags: ["quick", "relay-recovery", "cpu-prof"],
+    values: [
+      "rooms",
+      "seats",
+      "interval-ms",
+      "duration-s",
+      "workers",
+      "rounds",
+      "only",
+      "step-s",
+      "max-steps",
+      "p99-ms",
+      "warmup-s",
+    ],
+    usage: LOAD_USAGE,
+  });
   const quick = given.has("quick");
-  const int = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = given.get(name);
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max)
-      throw new Error(`--${name} must be a whole number from ${min} to ${max}, got "${String(raw)}"`);
-    return n;
-  };
+  const int = given.int;
   const only = given.get("only");
   if (only !== undefined && only !== "server" && only !== "relay")
     throw new Error(`--only must be server or relay, got "${String(only)}"`);
@@ -253,43 +234,6 @@ function stopProcess(child: ChildProcess, signal: NodeJS.Signals, graceMs: numbe
   });
 }
 
-/** Every worker's next message of `type` (or a failure when one reports fatal or exits). */
-function collect<T extends FromWorker["type"]>(
-  workers: ChildProcess[],
-  type: T,
-  timeoutMs: number,
-): Promise<Extract<FromWorker, { type: T }>[]> {
-  return new Promise((resolve, reject) => {
-    const got: Extract<FromWorker, { type: T }>[] = [];
-    const cleanups: (() => void)[] = [];
-    const done = (err?: Error) => {
-      clearTimeout(timer);
-      for (const cleanup of cleanups) cleanup();
-      if (err) reject(err);
-      else resolve(got);
-    };
-    const timer = setTimeout(
-      () => done(new Error(`workers: no "${type}" within ${timeoutMs / 1000} s (${got.length} answered)`)),
-      timeoutMs,
-    );
-    for (const worker of workers) {
-      const onMessage = (message: FromWorker) => {
-        if (message.type === "fatal") return done(new Error(`worker ${message.worker}: ${message.message}`));
-        if (message.type !== type) return;
-        got.push(message as Extract<FromWorker, { type: T }>);
-        if (got.length === workers.length) done();
-      };
-      const onExit = (code: number | null) => done(new Error(`a worker exited (${code}) before "${type}"`));
-      worker.on("message", onMessage);
-      worker.once("exit", onExit);
-      cleanups.push(() => {
-        worker.off("message", onMessage);
-        worker.off("exit", onExit);
-      });
-    }
-  });
-}
-
 // ─── a target under load ──────────────────────────────────────────────────────
 
 /** One measuring window. */
@@ -396,7 +340,7 @@ async function startHarness(target: Target, options: Options, cleanups: Set<() =
         intervalMs: options.intervalMs,
       } satisfies ToWorker);
     }
-    const ready: WorkerReady[] = await collect(workers, "ready", SETUP_TIMEOUT_MS);
+    const ready: WorkerReady[] = await collect<FromWorker, "ready">(workers, "ready", SETUP_TIMEOUT_MS);
     const setupS = (performance.now() - setupStarted) / 1000;
     const sockets = ready.reduce((n, r) => n + r.sockets, 0);
     await sleep(500); // let the last joins' pushes settle
@@ -432,7 +376,7 @@ async function startHarness(target: Target, options: Options, cleanups: Set<() =
         const machineAtStop = machineTicks();
         windowStart = null;
         for (const worker of workers) worker.send({ type: "stop", drainMs: DRAIN_MS } satisfies ToWorker);
-        const results = await collect(workers, "result", DRAIN_MS + 20_000);
+        const results = await collect<FromWorker, "result">(workers, "result", DRAIN_MS + 20_000);
         const machineTotal = Math.max(1, machineAtStop.total - machineAtGo.total);
         return {
           target,

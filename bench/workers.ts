@@ -1,0 +1,43 @@
+/** The bench's load-generating child processes: waiting for every worker's next message of a kind. */
+import type { ChildProcess } from "node:child_process";
+
+/** What every worker may send: its own messages, and `fatal` when it cannot go on. */
+type WorkerMessage = { type: string } | { type: "fatal"; worker: number; message: string };
+
+/** Every worker's next message of `type` (or a failure when one reports fatal or exits). */
+export function collect<M extends WorkerMessage, T extends M["type"]>(
+  workers: ChildProcess[],
+  type: T,
+  timeoutMs: number,
+): Promise<Extract<M, { type: T }>[]> {
+  return new Promise((resolve, reject) => {
+    const got: Extract<M, { type: T }>[] = [];
+    const cleanups: (() => void)[] = [];
+    const done = (err?: Error) => {
+      clearTimeout(timer);
+      for (const cleanup of cleanups) cleanup();
+      if (err) reject(err);
+      else resolve(got);
+    };
+    const timer = setTimeout(
+      () => done(new Error(`workers: no "${type}" within ${timeoutMs / 1000} s (${got.length} answered)`)),
+      timeoutMs,
+    );
+    for (const worker of workers) {
+      const onMessage = (message: M) => {
+        if (message.type === "fatal" && "worker" in message)
+          return done(new Error(`worker ${message.worker}: ${message.message}`));
+        if (message.type !== type) return;
+        got.push(message as Extract<M, { type: T }>);
+        if (got.length === workers.length) done();
+      };
+      const onExit = (code: number | null) => done(new Error(`a worker exited (${code}) before "${type}"`));
+      worker.on("message", onMessage);
+      worker.once("exit", onExit);
+      cleanups.push(() => {
+        worker.off("message", onMessage);
+        worker.off("exit", onExit);
+      });
+    }
+  });
+}
