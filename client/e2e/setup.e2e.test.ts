@@ -134,6 +134,14 @@ describe("the facilitator's lobby", () => {
     const gusRoles = f.getByRole("group", { name: "Roles of Gus" });
     await gusRoles.getByLabel("CM").check();
     await expect.poll(() => gus.view?.me?.roles.includes("cm")).toBe(true);
+    // Taking off every hat is refused with the reason, and the last one stays on.
+    for (const role of ["PM", "PMM", "CM", "Support"]) {
+      const box = gusRoles.getByLabel(role, { exact: true });
+      if (await box.isChecked()) await box.uncheck({ force: true }).catch(() => undefined);
+    }
+    await f.getByRole("alert").filter({ hasText: "a seat needs at least one role" }).waitFor();
+    expect((gus.view?.me?.roles ?? []).length).toBeGreaterThan(0);
+    await expect.poll(() => gusRoles.locator("input:checked").count()).toBe(gus.view?.me?.roles.length);
 
     // Move: Hana goes to Ivo's team.
     const ivoTeam = ivo.view?.me?.teamId as string;

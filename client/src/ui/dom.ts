@@ -34,3 +34,14 @@ export function replace(parent: Element, ...children: Child[]): void {
   parent.replaceChildren();
   append(parent, children);
 }
+
+/**
+ * Runs `draw`, which rebuilds part of `scope`, and puts keyboard focus back on the control with
+ * the same `data-key` as the one focused before, so a redraw from a new view never loses a
+ * keyboard or screen-reader user's place.
+ */
+export function keepingFocus(scope: Element, draw: () => void): void {
+  const focused = (document.activeElement as HTMLElement | null)?.dataset.key;
+  draw();
+  if (focused) (scope.querySelector(`[data-key="${CSS.escape(focused)}"]`) as HTMLElement | null)?.focus();
+}

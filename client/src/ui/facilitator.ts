@@ -19,7 +19,7 @@ import { paths } from "../routes";
 import { clock, timerState } from "../state/timer";
 import { roleChip } from "./chips";
 import { showProblem, statusBanner } from "./common";
-import { h, replace } from "./dom";
+import { h, keepingFocus, replace } from "./dom";
 
 type TeamView = RoomView["game"]["teams"][number];
 type SeatSummary = TeamView["seats"][number];
@@ -87,17 +87,16 @@ class FacilitatorScreen {
   private render(): void {
     const view = this.connection.view;
     if (!view) return;
-    const focused = (document.activeElement as HTMLElement | null)?.dataset.key;
     const lobby = view.game.phase === "lobby";
-    replace(
-      this.content,
-      this.header(view),
-      lobby ? this.joinPanel(view) : this.playPanel(view),
-      this.teamsPanel(view),
-      lobby ? null : this.leaderboard(view),
+    keepingFocus(this.root, () =>
+      replace(
+        this.content,
+        this.header(view),
+        lobby ? this.joinPanel(view) : this.playPanel(view),
+        this.teamsPanel(view),
+        lobby ? null : this.leaderboard(view),
+      ),
     );
-    if (focused)
-      (this.root.querySelector(`[data-key="${CSS.escape(focused)}"]`) as HTMLElement | null)?.focus();
     this.tick();
   }
 
@@ -460,11 +459,7 @@ class FacilitatorScreen {
 
   private changeRoles(seat: SeatSummary, role: Role, on: boolean): void {
     const roles = on ? [...seat.roles, role] : seat.roles.filter((r) => r !== role);
-    if (roles.length === 0) {
-      this.feedback.textContent = `${seat.name} needs at least one role.`;
-      this.render();
-      return;
-    }
+    // A refused change (the last role taken off, say) shows why and puts the checkboxes back.
     void this.control("seat:assign", { seatId: seat.id, roles }).then((ok) => ok || this.render());
   }
 }

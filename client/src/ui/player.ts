@@ -18,7 +18,7 @@ import { paths } from "../routes";
 import { timerState } from "../state/timer";
 import { dutyChip, roleChip } from "./chips";
 import { showProblem, statusBanner } from "./common";
-import { h, replace } from "./dom";
+import { h, keepingFocus, replace } from "./dom";
 
 type Me = NonNullable<RoomView["me"]>;
 type Card = Me["hand"][number];
@@ -96,12 +96,11 @@ class PlayerScreen {
       if (this.ticker) clearInterval(this.ticker);
       return;
     }
-    const focused = (document.activeElement as HTMLElement | null)?.dataset.key;
     document.title = `${view.me?.name ?? "Player"} · Boxless ${view.room.code}`;
-    replace(this.header, ...this.headerParts(view));
-    replace(this.stage, ...this.stageParts(view));
-    if (focused)
-      (this.root.querySelector(`[data-key="${CSS.escape(focused)}"]`) as HTMLElement | null)?.focus();
+    keepingFocus(this.root, () => {
+      replace(this.header, ...this.headerParts(view));
+      replace(this.stage, ...this.stageParts(view));
+    });
     this.maybeStartBoard(view);
     this.tick();
   }

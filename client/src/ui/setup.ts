@@ -4,6 +4,7 @@
  * this browser's storage and opens the lobby; the secret never sits in the address bar.
  */
 import type { CreateRoomResponse } from "@boxless/shared/protocol/http";
+import { MAX_DECK_BYTES } from "@boxless/shared/protocol/limits";
 import { facilitatorTokenKey } from "../net/connection";
 import { paths } from "../routes";
 import { h, replace } from "./dom";
@@ -12,8 +13,6 @@ interface Problem {
   path: string;
   message: string;
 }
-
-const MAX_DECK_BYTES = 256 * 1024;
 
 function numberField(id: string, label: string, value: number, min: number, max: number, hint: string) {
   return [
@@ -87,7 +86,7 @@ export function showSetup(slot: HTMLElement): void {
       return showProblems("This deck file is too large.", [
         {
           path: "",
-          message: `A deck file is at most 256 KB; this one is ${Math.ceil(file.size / 1024)} KB.`,
+          message: `A deck file is at most ${MAX_DECK_BYTES / 1024} KB; this one is ${Math.ceil(file.size / 1024)} KB.`,
         },
       ]);
     let parsed: unknown;

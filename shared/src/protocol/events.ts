@@ -107,7 +107,7 @@ export const FACILITATOR_REQUESTS = {
       ...Facilitator,
       seatId: SeatId,
       teamId: TeamId.optional(),
-      roles: z.array(Role).min(1).max(4).optional(),
+      roles: z.array(Role).min(1, "a seat needs at least one role").max(4).optional(),
     })
     .strict(),
   "seat:remove": z.object({ ...Facilitator, seatId: SeatId }).strict(),

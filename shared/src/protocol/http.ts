@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { RoomSettings } from "./settings";
 
-export const MAX_DECK_BYTES = 256 * 1024;
+export { MAX_DECK_BYTES } from "./limits";
 
 export const CreateRoomRequest = z
   .object({
