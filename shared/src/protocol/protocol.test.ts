@@ -8,17 +8,16 @@ import fs from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
-  applyCommand,
   builtinDeck,
   createGame,
   createRandom,
-  type GameCommand,
   type GameState,
   seatPartOf,
   selectProblem,
   viewFor,
 } from "../index";
 import { runBots } from "../rules/simulate";
+import { must } from "../rules/testing";
 import { WIRE_ERROR_CODES } from "./errors";
 import { ACK_DATA, PatchOpSchema, PUSHES, REQUESTS, type RequestName } from "./events";
 import { applyViewPatch, diffView, type PatchOp } from "./patch";
@@ -206,12 +205,6 @@ describe("view patches", () => {
 });
 
 // ─── views against their wire schemas ─────────────────────────────────────────
-
-function must(state: GameState, command: GameCommand): GameState {
-  const result = applyCommand(state, command);
-  if (!result.ok) throw new Error(`${command.type} refused: ${result.error.message}`);
-  return result.state;
-}
 
 function schemaProblems(state: GameState): string[] {
   const problems: string[] = [];

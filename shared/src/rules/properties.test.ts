@@ -10,9 +10,10 @@ import { builtinDeck } from "../content/builtin-deck";
 import { planBotCommands } from "./bots";
 import { GameCommand } from "./commands";
 import { energyOf, handOf } from "./energy";
-import { applyCommand, applyUnknown, createGame } from "./engine";
+import { applyCommand, applyUnknown } from "./engine";
 import { createRandom } from "./random";
 import { type GameState, GameState as GameStateSchema, type Seat } from "./state";
+import { must, seatedGame } from "./testing";
 import { type GameView, viewFor } from "./view";
 import { type BotStrategy, DUTIES, type GameSettingsInput, ROLES, type Role } from "./vocabulary";
 
@@ -26,31 +27,13 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-function must(state: GameState, command: GameCommand): GameState {
-  const result = applyCommand(state, command);
-  if (!result.ok) throw new Error(`fixture: ${command.type} refused: ${result.error.message}`);
-  return result.state;
-}
-
 function fixture(
   settings: GameSettingsInput,
   people: number,
   bots: number,
   steps: GameCommand[] = [],
 ): GameState {
-  const created = createGame({ rounds: 4, ...settings }, builtinDeck, 31);
-  if (!created.ok) throw new Error(created.error.message);
-  let state = created.value;
-  for (let i = 1; i <= people; i++)
-    state = must(state, { type: "seat:add", seatId: `s${i}`, name: `Seat ${i}`, bot: null });
-  const strategies: BotStrategy[] = ["coordinated", "random", "role-only"];
-  for (let i = 1; i <= bots; i++)
-    state = must(state, {
-      type: "seat:add",
-      seatId: `b${i}`,
-      name: `Bot seat ${i}`,
-      bot: strategies[i % 3] as BotStrategy,
-    });
+  let state = seatedGame(settings, people, bots, 31);
   for (const step of steps) state = must(state, step);
   return deepFreeze(state);
 }

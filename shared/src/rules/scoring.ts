@@ -13,7 +13,7 @@ import { budgetFor, currentScenario, poolKey, twistEffects } from "./energy";
 import { DUTIES, METER_FOR } from "./names";
 import { seatsOfTeam } from "./setup";
 import type { DutyFigures, GameState, Meters, Play, RationaleLine, RoundScore, Seat, Team } from "./state";
-import type { ActionCard, Duty, Handoff, HandoffHalf, Role, ScenarioCard, TwistEffect } from "./vocabulary";
+import type { ActionCard, Handoff, HandoffHalf, Role, ScenarioCard, TwistEffect } from "./vocabulary";
 
 export const WASTE_PER_POINT = 1;
 export const BREADTH_FACTORS = [1, 0.7, 0.85, 1] as const;

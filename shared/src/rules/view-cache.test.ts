@@ -11,32 +11,15 @@ import { diffView } from "../protocol/patch";
 import { planBotCommands } from "./bots";
 import type { GameCommand } from "./commands";
 import { handOf } from "./energy";
-import { applyCommand, createGame } from "./engine";
+import { applyCommand } from "./engine";
 import { createRandom } from "./random";
 import type { GameState } from "./state";
+import { must, seatedGame } from "./testing";
 import { createViewCache, seatPartOf, type ViewCache, viewFor } from "./view";
-import { type BotStrategy, type GameSettingsInput, ROLES } from "./vocabulary";
-
-function must(state: GameState, command: GameCommand): GameState {
-  const result = applyCommand(state, command);
-  if (!result.ok) throw new Error(`fixture: ${command.type} refused: ${result.error.message}`);
-  return result.state;
-}
+import { type GameSettingsInput, ROLES } from "./vocabulary";
 
 function fixture(settings: GameSettingsInput, people: number, bots: number, start: boolean): GameState {
-  const created = createGame({ rounds: 4, ...settings }, builtinDeck, 77);
-  if (!created.ok) throw new Error(created.error.message);
-  let state = created.value;
-  for (let i = 1; i <= people; i++)
-    state = must(state, { type: "seat:add", seatId: `s${i}`, name: `Seat ${i}`, bot: null });
-  const strategies: BotStrategy[] = ["coordinated", "random", "role-only"];
-  for (let i = 1; i <= bots; i++)
-    state = must(state, {
-      type: "seat:add",
-      seatId: `b${i}`,
-      name: `Bot seat ${i}`,
-      bot: strategies[i % 3] as BotStrategy,
-    });
+  const state = seatedGame(settings, people, bots, 77);
   return start ? must(state, { type: "game:start" }) : state;
 }
 
