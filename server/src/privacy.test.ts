@@ -201,10 +201,10 @@ describe("privacy before the reveal", () => {
       }
       const allowed = shownTo.get(view.me?.teamId ?? "") ?? new Set();
       for (const mate of view.me?.teammates ?? []) {
-        if (mate.planned.length > 0) rec.viewProblems.push(`${rec.name}: sees ${mate.name}'s planned cards`);
+        if (mate.planned.length > 0) rec.viewProblems.push(`${rec.name}: sees ${mate.id}'s planned cards`);
         for (const card of mate.shown)
           if (!allowed.has(card.id))
-            rec.viewProblems.push(`${rec.name}: sees ${mate.name}'s unshown ${card.id}`);
+            rec.viewProblems.push(`${rec.name}: sees ${mate.id}'s unshown ${card.id}`);
       }
     };
     host.subscribe(checkView(hostRec, host));

@@ -366,7 +366,7 @@ class PlayerScreen {
   private card(card: Card, me: Me): HTMLElement {
     const selected = me.selected.includes(card.id);
     const shown = me.shown.includes(card.id);
-    const blocked = !selected && (card.problem !== null || card.takenBy !== null);
+    const blocked = !selected && card.problem !== null;
     const notes: (string | null)[] = [
       card.offRole ? "Another role's card: +1 energy." : null,
       card.investment
@@ -374,8 +374,10 @@ class PlayerScreen {
         : null,
       ...card.handoffs.map((handoff) => `Hand-off "${handoff.title}" with ${handoff.partner}.`),
       card.takenBy ? `${card.takenBy} has chosen this card.` : null,
-      // While locked in or paused, that is said once, not on every card.
-      !selected && !me.locked && !this.view?.game.paused && card.problem ? card.problem.message : null,
+      // While locked in or paused, that is said once, not on every card; a taken card says who took it.
+      !selected && !me.locked && !this.view?.game.paused && !card.takenBy && card.problem
+        ? card.problem.message
+        : null,
     ];
     const titleId = `card-${card.id}`;
     return h(
@@ -433,22 +435,27 @@ class PlayerScreen {
     );
   }
 
+  /** Teammates as the board shows them (name, roles, locked in), with what `me` sees of their cards. */
   private teammatesList(view: RoomView, withCards: boolean): HTMLElement {
     const me = view.me;
-    const mates = me?.teammates ?? [];
+    const seen = new Map((me?.teammates ?? []).map((mate) => [mate.id, mate]));
+    const mates = (this.team(view)?.seats ?? []).filter((seat) => seat.id !== me?.seatId);
     if (mates.length === 0) return h("p", { class: "hint" }, "No teammates yet.");
     const away = new Set(this.connection.away);
     return h(
       "ul",
       { class: "teammates", "aria-label": "Teammates" },
-      ...mates.map((mate) =>
-        h(
+      ...mates.map((mate) => {
+        const shown = seen.get(mate.id)?.shown ?? [];
+        const planned = seen.get(mate.id)?.planned ?? [];
+        return h(
           "li",
           {},
           h("span", { class: "seat-name" }, mate.name),
           " ",
           ...mate.roles.map((role) => roleChip(role)),
           mate.bot ? h("span", { class: "tag" }, "bot") : null,
+          mate.waiting ? h("span", { class: "tag" }, "joins next round") : null,
           away.has(mate.id) ? h("span", { class: "tag away" }, "away") : null,
           view.game.phase === "planning"
             ? h(
@@ -457,14 +464,14 @@ class PlayerScreen {
                 mate.locked ? "locked in ✓" : "choosing",
               )
             : null,
-          withCards && mate.shown.length > 0
-            ? h("div", { class: "hint" }, `Shows: ${mate.shown.map((c) => c.title).join(", ")}`)
+          withCards && shown.length > 0
+            ? h("div", { class: "hint" }, `Shows: ${shown.map((c) => c.title).join(", ")}`)
             : null,
-          withCards && mate.planned.length > 0
-            ? h("div", { class: "hint" }, `Plans: ${mate.planned.map((c) => c.title).join(", ")}`)
+          withCards && planned.length > 0
+            ? h("div", { class: "hint" }, `Plans: ${planned.map((c) => c.title).join(", ")}`)
             : null,
-        ),
-      ),
+        );
+      }),
     );
   }
 

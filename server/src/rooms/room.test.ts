@@ -343,10 +343,11 @@ describe("a room's fan-out", () => {
     calls.length = 0;
     const lockerId = room.game.seatOrder[0] as string;
     await room.act(`seat:${lockerId}`, "lock-0000001", { type: "seat:lockIn", seatId: lockerId, round: 1 });
-    // The locker and its 4 teammates see it in their own part; 195 players, the host and the
-    // facilitator only on the board: one payload for the 197 of them.
+    // Only the locker's own part changes (its hand says it is locked in); its teammates see the
+    // lock-in on the board, like the other 195 players, the host and the facilitator: one payload
+    // for the 201 of them.
     expect(calls).toHaveLength(1);
-    expect(calls[0]?.peers).toBe(197);
+    expect(calls[0]?.peers).toBe(201);
     await expectEveryViewFresh(room, [facilitator, host, ...players], "after a lock-in");
     // The reveal: the board's part (40 teams' scores) is big, so it goes once to all 202 peers,
     // and each seat's own part follows as a patch of the same version.

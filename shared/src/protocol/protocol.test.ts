@@ -271,8 +271,9 @@ describe("views", () => {
         if (me?.hand.some((card) => card.problem !== null)) seen.add("a card with a problem");
         if (me?.teammates.some((mate) => mate.shown.length > 0)) seen.add("a card shown");
         if (me?.teammates.some((mate) => mate.planned.length > 0)) seen.add("a bot's planned card");
-        if (me?.teammates.some((mate) => mate.waiting)) seen.add("a waiting seat");
       }
+      if (viewFor(state, { kind: "host" }).teams.some((team) => team.seats.some((seat) => seat.waiting)))
+        seen.add("a waiting seat");
     };
     check("empty lobby");
     // Seven people: a full team of five (two share a role) and a team of two, topped up with bots.

@@ -62,8 +62,9 @@ export const SeatOwnViewSchema = z
     selected: z.array(z.string()),
     shown: z.array(z.string()),
     energy: z.object({ budget: z.number(), spent: z.number(), left: z.number() }).strict(),
+    /** Per teammate, in seat order: what it showed and a bot's plan (its name and state are on the board). */
     teammates: z.array(
-      SeatSummarySchema.extend({ shown: z.array(CardViewSchema), planned: z.array(CardViewSchema) }).strict(),
+      z.object({ id: z.string(), shown: z.array(CardViewSchema), planned: z.array(CardViewSchema) }).strict(),
     ),
   })
   .strict();

@@ -96,49 +96,110 @@ export interface Energy {
 export function energyOf(state: GameState, seatId: string): Energy {
   const seat = state.seats[seatId];
   if (!seat?.teamId) return { budget: 0, spent: 0, left: 0 };
-  const budget = budgetFor(seat.roles, state.settings.energyPerRole, twistEffects(state));
-  const key = poolKey(seat);
+  const effects = twistEffects(state);
+  const budget = budgetFor(seat.roles, state.settings.energyPerRole, effects);
+  const index = indexDeck(state.deck);
+  const reportsTo = state.teams[seat.teamId]?.reportsTo ?? null;
   let spent = 0;
   for (const id of state.seatOrder) {
     const mate = state.seats[id];
-    if (!mate || mate.teamId !== seat.teamId || poolKey(mate) !== key) continue;
-    for (const play of playsOf(state, mate)) spent += play.cost;
+    if (!mate || mate.teamId !== seat.teamId || !sameRoles(mate.roles, seat.roles)) continue;
+    for (const cardId of mate.selected) {
+      const card = index.cards.get(cardId);
+      if (card) spent += cardCost(index, mate, card, reportsTo, effects);
+    }
   }
   return { budget, spent, left: budget - spent };
+}
+
+/** The same roles in the same order: the same `poolKey`, without joining strings. */
+function sameRoles(a: readonly Role[], b: readonly Role[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * What may stop one seat choosing a card now, worked out once for the seat so that a whole hand
+ * is judged with it (`choiceProblem`): the seat's own state, its hand, who in the team has chosen
+ * what, the twist and the energy left in its pool.
+ */
+export interface SeatChoices {
+  readonly state: GameState;
+  readonly seat: Seat;
+  readonly index: DeckIndex;
+  readonly effects: readonly TwistEffect[];
+  readonly reportsTo: "product" | "marketing" | null;
+  /** Why the seat may choose nothing now (no team, wrong phase, paused, locked in), or null. */
+  readonly blocked: GameError | null;
+  readonly hand: readonly string[];
+  /** Each card a teammate has chosen, with that teammate's name. */
+  readonly takenBy: ReadonlyMap<string, string>;
+  readonly frozen: ReadonlySet<Role>;
+  readonly left: number;
+}
+
+export function choicesOf(state: GameState, seat: Seat): SeatChoices {
+  const index = indexDeck(state.deck);
+  const effects = twistEffects(state);
+  const reportsTo = (seat.teamId ? state.teams[seat.teamId]?.reportsTo : null) ?? null;
+  const blocked =
+    !seat.teamId || seat.roles.length === 0
+      ? gameError("seat/no_team", "This seat has no team or role yet; it joins at the next round.")
+      : state.phase !== "planning"
+        ? gameError("action/wrong_phase", "Cards can only be chosen while the round is being planned.")
+        : state.paused
+          ? gameError("game/paused", "The facilitator has paused the game.")
+          : seat.locked
+            ? gameError("action/locked", "You have locked in; unlock first to change your cards.")
+            : null;
+  const takenBy = new Map<string, string>();
+  if (!blocked)
+    for (const id of state.seatOrder) {
+      const mate = state.seats[id];
+      if (!mate || mate.id === seat.id || mate.teamId !== seat.teamId) continue;
+      for (const cardId of mate.selected) if (!takenBy.has(cardId)) takenBy.set(cardId, mate.name);
+    }
+  return {
+    state,
+    seat,
+    index,
+    effects,
+    reportsTo,
+    blocked,
+    hand: blocked ? [] : handOf(state, seat),
+    takenBy,
+    frozen: frozenRoles(effects),
+    left: blocked ? 0 : energyOf(state, seat.id).left,
+  };
+}
+
+/** Why the seat of `choices` may not select this card now, or null if it may. */
+export function choiceProblem(choices: SeatChoices, cardId: string): GameError | null {
+  if (choices.blocked) return choices.blocked;
+  const { seat, index } = choices;
+  const card = index.cards.get(cardId);
+  if (!card || !choices.hand.includes(cardId))
+    return gameError("action/card_not_in_hand", "That card is not in your hand this round.");
+  if (seat.selected.includes(cardId))
+    return gameError("action/already_selected", `"${card.title}" is already chosen.`);
+  const taker = choices.takenBy.get(cardId);
+  if (taker !== undefined)
+    return gameError("action/card_taken", `${taker} has already chosen "${card.title}".`);
+  if (choices.frozen.has(card.role))
+    return gameError("action/role_frozen", `"${card.title}" belongs to a role that is frozen this round.`);
+  const cost = cardCost(index, seat, card, choices.reportsTo, choices.effects);
+  if (cost > choices.left)
+    return gameError(
+      "action/not_enough_energy",
+      `"${card.title}" costs ${cost} energy and you have ${choices.left} left.`,
+    );
+  return null;
 }
 
 /** Why this seat may not select this card now, or null if it may. */
 export function selectProblem(state: GameState, seatId: string, cardId: string): GameError | null {
   const seat = state.seats[seatId];
   if (!seat) return gameError("seat/not_found", "That seat is not in this game.");
-  if (!seat.teamId || seat.roles.length === 0)
-    return gameError("seat/no_team", "This seat has no team or role yet; it joins at the next round.");
-  if (state.phase !== "planning")
-    return gameError("action/wrong_phase", "Cards can only be chosen while the round is being planned.");
-  if (state.paused) return gameError("game/paused", "The facilitator has paused the game.");
-  if (seat.locked)
-    return gameError("action/locked", "You have locked in; unlock first to change your cards.");
-  const index = indexDeck(state.deck);
-  const card = index.cards.get(cardId);
-  if (!card || !handOf(state, seat).includes(cardId))
-    return gameError("action/card_not_in_hand", "That card is not in your hand this round.");
-  if (seat.selected.includes(cardId))
-    return gameError("action/already_selected", `"${card.title}" is already chosen.`);
-  for (const id of state.seatOrder) {
-    const mate = state.seats[id];
-    if (mate && mate.id !== seat.id && mate.teamId === seat.teamId && mate.selected.includes(cardId))
-      return gameError("action/card_taken", `${mate.name} has already chosen "${card.title}".`);
-  }
-  const effects = twistEffects(state);
-  if (frozenRoles(effects).has(card.role))
-    return gameError("action/role_frozen", `"${card.title}" belongs to a role that is frozen this round.`);
-  const team = seat.teamId ? state.teams[seat.teamId] : undefined;
-  const cost = cardCost(index, seat, card, team?.reportsTo ?? null, effects);
-  const { left } = energyOf(state, seatId);
-  if (cost > left)
-    return gameError(
-      "action/not_enough_energy",
-      `"${card.title}" costs ${cost} energy and you have ${left} left.`,
-    );
-  return null;
+  return choiceProblem(choicesOf(state, seat), cardId);
 }

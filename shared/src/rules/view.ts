@@ -5,7 +5,16 @@
  * planned cards. Seats that share a role share its hand, so they see which of its cards are taken.
  */
 import { indexDeck } from "./deck-index";
-import { cardCost, type Energy, energyOf, handOf, poolKey, selectProblem, twistEffects } from "./energy";
+import {
+  cardCost,
+  choiceProblem,
+  choicesOf,
+  type Energy,
+  energyOf,
+  handOf,
+  poolKey,
+  type SeatChoices,
+} from "./energy";
 import { midGameRound } from "./engine";
 import type { GameState, Meters, RoundScore, Seat, Team } from "./state";
 import type { ActionCard, Deck, Investment, ReportingSide, Role, ScenarioCard } from "./vocabulary";
@@ -52,7 +61,12 @@ export interface TeamView {
   roundScores: RoundScore[];
 }
 
-export interface TeammateView extends SeatSummary {
+/**
+ * What a seat sees of a teammate beyond the board (where the name, roles and locked-in state are):
+ * the cards the teammate showed the team, and a bot teammate's plan, priced for the viewing seat.
+ */
+export interface TeammateView {
+  id: string;
   shown: CardView[];
   /** A bot teammate's planned cards (people's choices stay hidden until the reveal). */
   planned: CardView[];
@@ -129,11 +143,9 @@ function handoffsOf(deck: Deck, cardId: string): CardView["handoffs"] {
   return handoffs;
 }
 
-function cardView(state: GameState, viewer: Seat, card: ActionCard, takenBy: string | null): CardView {
-  const index = indexDeck(state.deck);
-  const team = viewer.teamId ? state.teams[viewer.teamId] : undefined;
-  const selected = viewer.selected.includes(card.id);
-  const handoffs = handoffsOf(state.deck, card.id);
+/** A card as the seat of `choices` sees it: what it costs that seat and why it may not choose it. */
+function cardView(choices: SeatChoices, card: ActionCard, takenBy: string | null): CardView {
+  const viewer = choices.seat;
   return {
     id: card.id,
     role: card.role,
@@ -141,20 +153,19 @@ function cardView(state: GameState, viewer: Seat, card: ActionCard, takenBy: str
     text: card.text,
     points: card.points,
     investment: card.investment ?? null,
-    cost: cardCost(index, viewer, card, team?.reportsTo ?? null, twistEffects(state)),
+    cost: cardCost(choices.index, viewer, card, choices.reportsTo, choices.effects),
     offRole: !viewer.roles.includes(card.role),
-    problem: selected || takenBy ? null : selectProblem(state, viewer.id, card.id),
+    problem: viewer.selected.includes(card.id) ? null : choiceProblem(choices, card.id),
     takenBy,
-    handoffs,
+    handoffs: handoffsOf(choices.state.deck, card.id),
   };
 }
 
-function cardsFor(state: GameState, viewer: Seat, ids: readonly string[]): CardView[] {
-  const index = indexDeck(state.deck);
+function cardsFor(choices: SeatChoices, ids: readonly string[]): CardView[] {
   const out: CardView[] = [];
   for (const id of ids) {
-    const card = index.cards.get(id);
-    if (card) out.push(cardView(state, viewer, card, null));
+    const card = choices.index.cards.get(id);
+    if (card) out.push(cardView(choices, card, null));
   }
   return out;
 }
@@ -174,12 +185,13 @@ function ownView(state: GameState, seat: Seat): SeatOwnView {
     : [];
   const poolMates = mates.filter((m) => poolKey(m) === poolKey(seat) && m.roles.length > 0);
   const active = state.phase === "planning" || state.phase === "revealed";
+  const choices = choicesOf(state, seat);
   const hand = active
     ? handOf(state, seat).flatMap((id) => {
         const card = index.cards.get(id);
         if (!card) return [];
         const taker = poolMates.find((m) => m.selected.includes(id));
-        return [cardView(state, seat, card, taker ? taker.name : null)];
+        return [cardView(choices, card, taker ? taker.name : null)];
       })
     : [];
   return {
@@ -193,9 +205,9 @@ function ownView(state: GameState, seat: Seat): SeatOwnView {
     shown: seat.shown,
     energy: energyOf(state, seat.id),
     teammates: mates.map((mate) => ({
-      ...summary(mate),
-      shown: active ? cardsFor(state, seat, mate.shown) : [],
-      planned: active && mate.bot ? cardsFor(state, seat, mate.selected) : [],
+      id: mate.id,
+      shown: active ? cardsFor(choices, mate.shown) : [],
+      planned: active && mate.bot ? cardsFor(choices, mate.selected) : [],
     })),
   };
 }
@@ -253,9 +265,9 @@ export type BoardView = Omit<GameView, "version" | "viewer" | "me">;
  * and `seatPartOf` make of the same state, but every part whose inputs are unchanged is the very
  * object returned the time before, so a diff skips it with one `===`. A seat's own part is worked
  * out again only when something it shows could have changed: the seat itself, where its team
- * reports, the phase, round or pause, or, of a teammate, what the seat sees of it (its summary and
- * shown cards, a bot's plan) and, for a teammate sharing a role or holding cards of the seat's
- * hand, its choices. Everything is read from the state given; nothing here changes it.
+ * reports, the phase, round or pause, or, of a teammate, what the seat sees of it (its shown cards,
+ * a bot's plan) and, for a teammate sharing a role or holding cards of the seat's hand, its
+ * choices. A teammate locking in changes only the board (its summary is there, not in `me`). Everything is read from the state given; nothing here changes it.
  */
 export interface ViewCache {
   board(state: GameState): BoardView;
@@ -342,7 +354,6 @@ function holdsAny(selected: readonly string[], hand: readonly string[]): boolean
 }
 
 interface MateEntry {
-  summary: SeatSummary;
   shown: readonly string[] | null;
   planned: readonly string[] | null;
   view: TeammateView;
@@ -361,7 +372,7 @@ interface SeatEntry {
   handKey: unknown[];
   hand: CardView[];
   energy: Energy;
-  /** For each teammate: its summary, its shown cards and a bot's plan (null when not shown). */
+  /** For each teammate: its id, its shown cards and a bot's plan (null when not shown). */
   matesKey: unknown[];
   mates: Map<string, MateEntry>;
   view: SeatOwnView;
@@ -541,7 +552,7 @@ class CachedViews implements ViewCache {
       }
       if (k !== key.length) perspectiveSame = false;
     }
-    // What the seat sees of each teammate: its summary, shown cards and (a bot's) plan.
+    // What the seat sees of each teammate: its shown cards and (a bot's) plan.
     if (perspectiveSame && entry) {
       const key = entry.matesKey;
       let k = 0;
@@ -549,7 +560,7 @@ class CachedViews implements ViewCache {
       for (const mate of teamSeats) {
         if (mate.id === seat.id) continue;
         if (
-          key[k] !== this.summaryOf(mate) ||
+          key[k] !== mate.id ||
           key[k + 1] !== (active ? mate.shown : null) ||
           key[k + 2] !== (active && mate.bot ? mate.selected : null)
         ) {
@@ -563,16 +574,18 @@ class CachedViews implements ViewCache {
     const matesKey: unknown[] = [];
     for (const mate of teamSeats) {
       if (mate.id === seat.id) continue;
-      matesKey.push(
-        this.summaryOf(mate),
-        active ? mate.shown : null,
-        active && mate.bot ? mate.selected : null,
-      );
+      matesKey.push(mate.id, active ? mate.shown : null, active && mate.bot ? mate.selected : null);
     }
 
     let hand: CardView[];
     let energy: Energy;
     let handKey: unknown[];
+    // Worked out once for the seat when a card of its view is, not once per card.
+    let choices: SeatChoices | undefined;
+    const seatChoices = () => {
+      choices ??= choicesOf(state, seat);
+      return choices;
+    };
     if (perspectiveSame && entry) {
       ({ hand, energy, handKey } = entry);
     } else {
@@ -591,7 +604,7 @@ class CachedViews implements ViewCache {
         const card = index.cards.get(id);
         if (!card) continue;
         const taker = poolMates.find((m) => m.selected.includes(id));
-        const fresh = cardView(state, seat, card, taker ? taker.name : null);
+        const fresh = cardView(seatChoices(), card, taker ? taker.name : null);
         const old = oldHand?.[hand.length];
         hand.push(old && sameCard(old, fresh) ? old : fresh);
       }
@@ -609,38 +622,22 @@ class CachedViews implements ViewCache {
 
     const mates = new Map<string, MateEntry>();
     const teammates: TeammateView[] = [];
-    let m = 0;
-    for (const mate of teamSeats) {
-      if (mate.id === seat.id) continue;
-      const summaryView = matesKey[m] as SeatSummary;
+    for (let m = 0; m < matesKey.length; m += 3) {
+      const id = matesKey[m] as string;
       const shown = matesKey[m + 1] as readonly string[] | null;
       const planned = matesKey[m + 2] as readonly string[] | null;
-      m += 3;
-      const old = entry?.mates.get(mate.id);
+      const old = entry?.mates.get(id);
       // Shown and planned cards are priced for this seat, so they follow its perspective too.
       const noCards = (shown?.length ?? 0) === 0 && (planned?.length ?? 0) === 0;
-      let view: TeammateView;
-      if (
-        old &&
-        old.summary === summaryView &&
-        old.shown === shown &&
-        old.planned === planned &&
-        (perspectiveSame || noCards)
-      )
-        view = old.view;
-      // Spelt out rather than spread: a spread with extra keys is a slow path in V8.
-      else
-        view = {
-          id: summaryView.id,
-          name: summaryView.name,
-          roles: summaryView.roles,
-          bot: summaryView.bot,
-          locked: summaryView.locked,
-          waiting: summaryView.waiting,
-          shown: shown ? cardsFor(state, seat, shown) : [],
-          planned: planned ? cardsFor(state, seat, planned) : [],
-        };
-      mates.set(mate.id, { summary: summaryView, shown, planned, view });
+      const view: TeammateView =
+        old && old.shown === shown && old.planned === planned && (perspectiveSame || noCards)
+          ? old.view
+          : {
+              id,
+              shown: shown ? cardsFor(seatChoices(), shown) : [],
+              planned: planned ? cardsFor(seatChoices(), planned) : [],
+            };
+      mates.set(id, { shown, planned, view });
       teammates.push(view);
     }
     const prev = entry?.view;
