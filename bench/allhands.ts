@@ -22,6 +22,7 @@ import { applyViewPatch, type PatchOp } from "../shared/src/protocol/patch";
 import type { RoomView } from "../shared/src/protocol/views";
 import type { FromAllHandsWorker, RoundReport, ToAllHandsWorker } from "./allhands/messages";
 import { parseBenchOptions } from "./options";
+import { serverArgs, serverNodeFlags } from "./server-command";
 import { collect } from "./workers";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -143,7 +144,7 @@ export async function runAllHandsBench(args: readonly string[] = []): Promise<vo
             `${options.rounds}; each player chooses 1–2 cards and locks in at a random moment within ${fmt(options.spreadMs)} ms`,
           ],
           ["workers", `${options.workers} process(es) holding the players (the first also the host screen)`],
-          ["node", process.version],
+          ["node", [process.version, ...serverNodeFlags()].join(" ")],
           ["cpu", `${os.cpus()[0]?.model.trim() ?? "unknown"} × ${os.cpus().length}`],
           [
             "machine load",
@@ -176,7 +177,7 @@ export async function runAllHandsBench(args: readonly string[] = []): Promise<vo
   process.on("SIGTERM", onSignal);
   try {
     const port = await freePort();
-    const server = spawn(process.execPath, ["--import", "tsx", path.join(root, "server/src/main.ts")], {
+    const server = spawn(process.execPath, serverArgs(), {
       cwd: root,
       env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_FORMAT: "silent" },
       stdio: ["ignore", "ignore", "inherit"],

@@ -35,6 +35,7 @@ import Database from "better-sqlite3";
 import { freePort } from "../server/src/testing/child-server";
 import type { FromWorker, Target, ToWorker, WorkerReady, WorkerResult } from "./load/messages";
 import { parseBenchOptions } from "./options";
+import { serverNodeFlags } from "./server-command";
 import { collect } from "./workers";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -292,18 +293,23 @@ async function startHarness(target: Target, options: Options, cleanups: Set<() =
     const profileDir = path.join(dataDir, "profile");
     const profiling = options.cpuProf ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : [];
     const file = target === "server" ? SERVER_FILE : RELAY_FILE;
-    const targetProcess = spawn(process.execPath, [...profiling, "--import", "tsx", file], {
-      cwd: root,
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        DATA_DIR: dataDir,
-        LOG_FORMAT: "silent",
-        RELAY_RECOVERY: options.relayRecovery ? "1" : "0",
+    // Both run with the Node flags `npm start` gives the server: the same runtime, the same heap sizes.
+    const targetProcess = spawn(
+      process.execPath,
+      [...profiling, ...serverNodeFlags(), "--import", "tsx", file],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          PORT: String(port),
+          HOST: "127.0.0.1",
+          DATA_DIR: dataDir,
+          LOG_FORMAT: "silent",
+          RELAY_RECOVERY: options.relayRecovery ? "1" : "0",
+        },
+        stdio: ["ignore", "ignore", "inherit"],
       },
-      stdio: ["ignore", "ignore", "inherit"],
-    });
+    );
     children.push(targetProcess);
     const url = `http://127.0.0.1:${port}`;
     await waitHealthy(url, targetProcess, target);
@@ -710,7 +716,7 @@ function header(title: string, options: Options, extra: string[][] = []): string
         ],
         ...extra,
         ["targets", options.targets.join(", ")],
-        ["node", process.version],
+        ["node", [process.version, ...serverNodeFlags()].join(" ")],
         ["cpu", `${cpus[0]?.model.trim() ?? "unknown"} × ${cpus.length}`],
         ["machine load", `${load.join(", ")} (1, 5, 15 min) before the start`],
       ],

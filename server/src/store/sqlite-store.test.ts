@@ -3,6 +3,7 @@
  * only once, and two rooms sharing one log (as two server processes would) stay in step: the one
  * that loses a race reads what the other wrote and applies its own command after it.
  */
+import fs from "node:fs";
 import { builtinDeck, RoomSettings } from "@boxless/shared";
 import { afterEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../clock";
@@ -10,15 +11,15 @@ import { createLogger } from "../logger";
 import { Room } from "../rooms/room";
 import { tempDbFile } from "../testing/harness";
 import type { LogEntry, RoomRecord } from "./room-store";
-import { SqliteRoomStore } from "./sqlite-store";
+import { SqliteRoomStore, type SqliteStoreOptions } from "./sqlite-store";
 
 const stores: SqliteRoomStore[] = [];
 afterEach(async () => {
   for (const s of stores.splice(0)) await s.close();
 });
 
-function open(file = tempDbFile()): SqliteRoomStore {
-  const store = new SqliteRoomStore(file);
+function open(file = tempDbFile(), options: SqliteStoreOptions = {}): SqliteRoomStore {
+  const store = new SqliteRoomStore(file, options);
   stores.push(store);
   return store;
 }
@@ -76,6 +77,31 @@ describe("the SQLite action log", () => {
     await second.markFinished(record.code, 99);
     expect(await second.unfinishedRooms()).toEqual([]);
     expect((await second.getRoom(record.code))?.finishedAt).toBe(99);
+  });
+
+  it("keeps the WAL small with checkpoints off the writer's thread, and loses nothing doing it", async () => {
+    const file = tempDbFile();
+    const store = open(file, { checkpointEveryMs: 20 });
+    await store.createRoom(record);
+    const walBytes = () => (fs.existsSync(`${file}-wal`) ? fs.statSync(`${file}-wal`).size : 0);
+    let largest = 0;
+    // 3,000 entries of ~1 KB: with no checkpoint at all the WAL would pass 12 MB.
+    for (let seq = 1; seq <= 3_000; seq++) {
+      const big = { ...entry(seq, "Ann"), ack: { note: "x".repeat(1_000) } };
+      expect(await store.append(record.code, big)).toEqual({ ok: true });
+      if (seq % 100 === 0) {
+        largest = Math.max(largest, walBytes());
+        await new Promise((resolve) => setTimeout(resolve, 60));
+      }
+    }
+    expect(largest).toBeGreaterThan(0);
+    expect(largest).toBeLessThan(4_000_000);
+    await store.close();
+    expect(walBytes()).toBe(0);
+    const again = open(file, { checkpointEveryMs: 0 });
+    const entries = await again.entries(record.code);
+    expect(entries).toHaveLength(3_000);
+    expect(entries.at(-1)?.seq).toBe(3_000);
   });
 
   it("lets two rooms share one log: the slower writer catches up instead of overwriting", async () => {
