@@ -12,6 +12,7 @@ import { createLogger, type Logger } from "./logger";
 import { createMetrics } from "./metrics";
 import { RoomRegistry } from "./rooms/registry";
 import { attachHandlers, pushAllVia, type SocketLimits } from "./sockets/handlers";
+import { jsonOnlyParser } from "./sockets/json-encoder";
 import { FailedJoinLimiter } from "./sockets/limits";
 import type { RoomStore } from "./store/room-store";
 
@@ -122,6 +123,7 @@ export async function createServer(options: {
   const io = new Server(http, {
     maxHttpBufferSize: MAX_SOCKET_MESSAGE,
     serveClient: false,
+    parser: jsonOnlyParser,
     ...(config.connectionStateRecovery
       ? { connectionStateRecovery: { maxDisconnectionDuration: 30_000, skipMiddlewares: true } }
       : {}),
