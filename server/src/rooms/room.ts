@@ -33,6 +33,7 @@ import {
 import type { Clock, TimerHandle } from "../clock";
 import type { Logger } from "../logger";
 import type { Actor, LogEntry, RoomRecord, RoomStore, SavedTimer } from "../store/room-store";
+import { jsonLongerThan } from "./json-size";
 
 /** What the room needs of a socket: an id and a way to push to it. Keeps the room free of socket.io. */
 export interface Peer {
@@ -660,7 +661,7 @@ export class Room {
     const split =
       common.length > 0 &&
       own.length > 1 &&
-      JSON.stringify(common).length > (this.deps.splitBoardBytes ?? SPLIT_BOARD_BYTES);
+      jsonLongerThan(common, this.deps.splitBoardBytes ?? SPLIT_BOARD_BYTES);
     const mineOf = new Map(own);
     const boardOnly = new Map<number, Peer[]>();
     const separate: [Peer, { base: number; version: number; ops: PatchOp[] }][] = [];
