@@ -11,7 +11,7 @@
  * brought it; ack latencies of the choices and lock-ins; the server's CPU and memory. The target:
  * every reveal within 1 s of the last lock-in.
  */
-import { type ChildProcess, fork, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -22,8 +22,9 @@ import { applyViewPatch, type PatchOp } from "../shared/src/protocol/patch";
 import type { RoomView } from "../shared/src/protocol/views";
 import type { FromAllHandsWorker, RoundReport, ToAllHandsWorker } from "./allhands/messages";
 import { parseBenchOptions } from "./options";
+import { cleanUpOnInterrupt, sleep, waitHealthy } from "./processes";
 import { serverArgs, serverNodeFlags } from "./server-command";
-import { collect } from "./workers";
+import { collect, forkWorkers } from "./workers";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const WORKER_FILE = path.join(root, "bench/allhands/worker.ts");
@@ -60,7 +61,6 @@ function parseOptions(args: readonly string[]): Options {
   };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
@@ -169,12 +169,7 @@ export async function runAllHandsBench(args: readonly string[] = []): Promise<vo
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
-  const onSignal = () => {
-    cleanup();
-    process.exit(130);
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  const stopWatching = cleanUpOnInterrupt(cleanup);
   try {
     const port = await freePort();
     const server = spawn(process.execPath, serverArgs(), {
@@ -184,18 +179,7 @@ export async function runAllHandsBench(args: readonly string[] = []): Promise<vo
     });
     children.push(server);
     const url = `http://127.0.0.1:${port}`;
-    for (const deadline = Date.now() + 30_000; ; ) {
-      if (server.exitCode !== null) throw new Error(`server exited early (${server.exitCode})`);
-      if (
-        await fetch(`${url}/healthz`).then(
-          (r) => r.ok,
-          () => false,
-        )
-      )
-        break;
-      if (Date.now() > deadline) throw new Error("server did not start");
-      await sleep(50);
-    }
+    await waitHealthy(url, server, "server");
     const pid = server.pid as number;
     const created = await fetch(`${url}/api/rooms`, {
       method: "POST",
@@ -221,16 +205,8 @@ export async function runAllHandsBench(args: readonly string[] = []): Promise<vo
     const attached = await facilitator.request("room:facilitate", { code, facilitatorToken });
     facilitator.view = (attached.session as { view: RoomView }).view;
 
-    const workers: ChildProcess[] = [];
-    for (let w = 0; w < options.workers; w++) {
-      const worker = fork(WORKER_FILE, [], {
-        cwd: root,
-        execArgv: ["--import", "tsx"],
-        stdio: ["ignore", "inherit", "inherit", "ipc"],
-      });
-      workers.push(worker);
-      children.push(worker);
-    }
+    const workers = forkWorkers(WORKER_FILE, options.workers);
+    children.push(...workers);
     const setupStarted = performance.now();
     for (const [w, worker] of workers.entries()) {
       const players: number[] = [];
@@ -321,8 +297,7 @@ export async function runAllHandsBench(args: readonly string[] = []): Promise<vo
     for (const worker of workers) worker.send({ type: "exit" } satisfies ToAllHandsWorker);
     await sleep(300);
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    stopWatching();
     cleanup();
   }
 }

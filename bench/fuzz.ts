@@ -43,6 +43,7 @@ import {
   MUTATIONS,
 } from "../server/src/testing/fuzz-arbitraries";
 import { parseBenchOptions } from "./options";
+import { cleanUpOnInterrupt, rssBytes, sleep } from "./processes";
 
 // ─── options ──────────────────────────────────────────────────────────────────
 
@@ -82,19 +83,9 @@ function parseOptions(args: readonly string[]): Options {
 
 // ─── small helpers ────────────────────────────────────────────────────────────
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString("en-GB", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const mb = (bytes: number | null) => (bytes === null ? "–" : `${fmt(bytes / 1024 / 1024, 1)} MB`);
-
-function rssBytes(pid: number): number | null {
-  try {
-    const match = /VmRSS:\s+(\d+)\s+kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
-    return match ? Number(match[1]) * 1024 : null;
-  } catch {
-    return null;
-  }
-}
 
 /** The server's V8 heap in use, from its /metrics (prom-client's default metrics). */
 async function heapUsed(url: string): Promise<number | null> {
@@ -513,12 +504,7 @@ export async function runFuzzBench(args: readonly string[] = []): Promise<void> 
       child.process.kill("SIGKILL");
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
-  const onSignal = () => {
-    cleanup();
-    process.exit(130);
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  const stopWatching = cleanUpOnInterrupt(cleanup);
   try {
     console.log(
       [
@@ -716,8 +702,7 @@ export async function runFuzzBench(args: readonly string[] = []): Promise<void> 
     );
     console.log(out.join("\n"));
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    stopWatching();
     cleanup();
   }
 }

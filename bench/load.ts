@@ -26,7 +26,7 @@
  * printed too. Latencies are measured in the workers, so they include the workers' own queueing.
  * Everything it starts it stops, also on Ctrl-C.
  */
-import { type ChildProcess, execFileSync, fork, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -35,8 +35,9 @@ import Database from "better-sqlite3";
 import { freePort } from "../server/src/testing/child-server";
 import type { FromWorker, Target, ToWorker, WorkerReady, WorkerResult } from "./load/messages";
 import { parseBenchOptions } from "./options";
+import { cleanUpOnInterrupt, rssBytes, sleep, waitHealthy } from "./processes";
 import { serverNodeFlags } from "./server-command";
-import { collect } from "./workers";
+import { collect, forkWorkers } from "./workers";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const WORKER_FILE = path.join(root, "bench/load/worker.ts");
@@ -149,15 +150,6 @@ function cpuSeconds(pid: number): number | null {
   }
 }
 
-function rssBytes(pid: number): number | null {
-  try {
-    const match = /VmRSS:\s+(\d+)\s+kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
-    return match ? Number(match[1]) * 1024 : null;
-  } catch {
-    return null;
-  }
-}
-
 /** The whole machine's jiffies: busy (steal not included), stolen by the hypervisor, and all. */
 function machineTicks(): { busy: number; steal: number; total: number } {
   const line = fs.readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "";
@@ -206,22 +198,6 @@ function sample(pid: number, windowStart: () => number | null): Sampler {
 }
 
 // ─── processes ────────────────────────────────────────────────────────────────
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitHealthy(url: string, child: ChildProcess, what: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${what} exited early (${child.exitCode})`);
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`${what} did not start`);
-    await sleep(50);
-  }
-}
 
 function stopProcess(child: ChildProcess, signal: NodeJS.Signals, graceMs: number): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
@@ -319,17 +295,8 @@ async function startHarness(target: Target, options: Options, cleanups: Set<() =
     const sampler = sample(pid, () => windowStart);
     cleanups.add(sampler.stop);
 
-    const workers: ChildProcess[] = [];
-    for (let w = 0; w < options.workers; w++) {
-      const worker = fork(WORKER_FILE, [], {
-        cwd: root,
-        execArgv: ["--import", "tsx"],
-        serialization: "advanced",
-        stdio: ["ignore", "inherit", "inherit", "ipc"],
-      });
-      workers.push(worker);
-      children.push(worker);
-    }
+    const workers = forkWorkers(WORKER_FILE, options.workers, "advanced");
+    children.push(...workers);
     const setupStarted = performance.now();
     for (const [w, worker] of workers.entries()) {
       const rooms: number[] = [];
@@ -731,7 +698,7 @@ function header(title: string, options: Options, extra: string[][] = []): string
 /** Run `body` with Ctrl-C cleaning up whatever the harnesses started. */
 async function withCleanup(body: (cleanups: Set<() => void>) => Promise<void>): Promise<void> {
   const cleanups = new Set<() => void>();
-  const onSignal = (signal: NodeJS.Signals) => {
+  const stopWatching = cleanUpOnInterrupt(() => {
     for (const cleanup of cleanups) {
       try {
         cleanup();
@@ -739,15 +706,11 @@ async function withCleanup(body: (cleanups: Set<() => void>) => Promise<void>): 
         // keep cleaning
       }
     }
-    process.exit(signal === "SIGINT" ? 130 : 143);
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  });
   try {
     await body(cleanups);
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    stopWatching();
   }
 }
 

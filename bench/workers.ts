@@ -1,5 +1,25 @@
 /** The bench's load-generating child processes: waiting for every worker's next message of a kind. */
-import type { ChildProcess } from "node:child_process";
+import { type ChildProcess, fork, type SerializationType } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+/** `count` worker processes running `file` (TypeScript, through tsx), their output on this one's. */
+export function forkWorkers(
+  file: string,
+  count: number,
+  serialization: SerializationType = "json",
+): ChildProcess[] {
+  return Array.from({ length: count }, () =>
+    fork(file, [], {
+      cwd: root,
+      execArgv: ["--import", "tsx"],
+      serialization,
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    }),
+  );
+}
 
 /** What every worker may send: its own messages, and `fatal` when it cannot go on. */
 type WorkerMessage = { type: string } | { type: "fatal"; worker: number; message: string };

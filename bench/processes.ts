@@ -1,0 +1,50 @@
+/** What the benches do with the processes they start: wait for them, read their memory, clean up. */
+import type { ChildProcess } from "node:child_process";
+import fs from "node:fs";
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A process's resident memory from /proc, or null once it is gone. */
+export function rssBytes(pid: number): number | null {
+  try {
+    const match = /VmRSS:\s+(\d+)\s+kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+    return match ? Number(match[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Waits until `url` answers /healthz; fails when `child` exits first or after 30 s. */
+export async function waitHealthy(url: string, child: ChildProcess, what: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${what} exited early (${child.exitCode})`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`${what} did not start`);
+    await sleep(50);
+  }
+}
+
+/**
+ * Until the returned function is called, Ctrl-C or SIGTERM runs `cleanup` (child processes,
+ * temporary folders) and exits, so an interrupted bench leaves nothing running.
+ */
+export function cleanUpOnInterrupt(cleanup: () => void): () => void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    try {
+      cleanup();
+    } finally {
+      process.exit(signal === "SIGINT" ? 130 : 143);
+    }
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return () => {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  };
+}
