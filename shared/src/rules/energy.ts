@@ -96,24 +96,18 @@ export interface Energy {
 export function energyOf(state: GameState, seatId: string): Energy {
   const seat = state.seats[seatId];
   if (!seat?.teamId) return { budget: 0, spent: 0, left: 0 };
-  const effects = twistEffects(state);
-  const budget = budgetFor(seat.roles, state.settings.energyPerRole, effects);
-  const index = indexDeck(state.deck);
-  const reportsTo = state.teams[seat.teamId]?.reportsTo ?? null;
+  const budget = budgetFor(seat.roles, state.settings.energyPerRole, twistEffects(state));
   let spent = 0;
   for (const id of state.seatOrder) {
     const mate = state.seats[id];
     if (!mate || mate.teamId !== seat.teamId || !sameRoles(mate.roles, seat.roles)) continue;
-    for (const cardId of mate.selected) {
-      const card = index.cards.get(cardId);
-      if (card) spent += cardCost(index, mate, card, reportsTo, effects);
-    }
+    for (const play of playsOf(state, mate)) spent += play.cost;
   }
   return { budget, spent, left: budget - spent };
 }
 
 /** The same roles in the same order: the same `poolKey`, without joining strings. */
-function sameRoles(a: readonly Role[], b: readonly Role[]): boolean {
+export function sameRoles(a: readonly Role[], b: readonly Role[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
@@ -136,7 +130,8 @@ export interface SeatChoices {
   /** Each card a teammate has chosen, with that teammate's name. */
   readonly takenBy: ReadonlyMap<string, string>;
   readonly frozen: ReadonlySet<Role>;
-  readonly left: number;
+  /** The seat's pool: its budget, what its seats' choices cost, what is left. */
+  readonly energy: Energy;
 }
 
 export function choicesOf(state: GameState, seat: Seat): SeatChoices {
@@ -170,7 +165,7 @@ export function choicesOf(state: GameState, seat: Seat): SeatChoices {
     hand: blocked ? [] : handOf(state, seat),
     takenBy,
     frozen: frozenRoles(effects),
-    left: blocked ? 0 : energyOf(state, seat.id).left,
+    energy: energyOf(state, seat.id),
   };
 }
 
@@ -189,10 +184,11 @@ export function choiceProblem(choices: SeatChoices, cardId: string): GameError |
   if (choices.frozen.has(card.role))
     return gameError("action/role_frozen", `"${card.title}" belongs to a role that is frozen this round.`);
   const cost = cardCost(index, seat, card, choices.reportsTo, choices.effects);
-  if (cost > choices.left)
+  const { left } = choices.energy;
+  if (cost > left)
     return gameError(
       "action/not_enough_energy",
-      `"${card.title}" costs ${cost} energy and you have ${choices.left} left.`,
+      `"${card.title}" costs ${cost} energy and you have ${left} left.`,
     );
   return null;
 }

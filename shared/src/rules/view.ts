@@ -10,10 +10,9 @@ import {
   choiceProblem,
   choicesOf,
   type Energy,
-  energyOf,
   handOf,
-  poolKey,
   type SeatChoices,
+  sameRoles,
 } from "./energy";
 import { midGameRound } from "./engine";
 import type { GameState, Meters, RoundScore, Seat, Team } from "./state";
@@ -170,6 +169,45 @@ function cardsFor(choices: SeatChoices, ids: readonly string[]): CardView[] {
   return out;
 }
 
+/** A seat's hand as it sees it: each card with its cost, its problem, and who of the seats sharing its roles took it. */
+function handView(choices: SeatChoices, teamSeats: readonly Seat[], handIds: readonly string[]): CardView[] {
+  const { seat, index } = choices;
+  const poolMates = teamSeats.filter(
+    (m) => m.id !== seat.id && m.roles.length > 0 && sameRoles(m.roles, seat.roles),
+  );
+  const hand: CardView[] = [];
+  for (const id of handIds) {
+    const card = index.cards.get(id);
+    if (!card) continue;
+    const taker = poolMates.find((m) => m.selected.includes(id));
+    hand.push(cardView(choices, card, taker ? taker.name : null));
+  }
+  return hand;
+}
+
+/** The cards a teammate showed, while a round is in play (null otherwise). */
+function shownOf(mate: Seat, active: boolean): readonly string[] | null {
+  return active ? mate.shown : null;
+}
+
+/** A bot teammate's chosen cards, while a round is in play (null otherwise, and for people). */
+function plannedOf(mate: Seat, active: boolean): readonly string[] | null {
+  return active && mate.bot ? mate.selected : null;
+}
+
+function teammateView(
+  choices: SeatChoices,
+  id: string,
+  shown: readonly string[] | null,
+  planned: readonly string[] | null,
+): TeammateView {
+  return {
+    id,
+    shown: shown ? cardsFor(choices, shown) : [],
+    planned: planned ? cardsFor(choices, planned) : [],
+  };
+}
+
 /** Only the seat's own part of its view (its hand, choices, energy and teammates), or null for no such seat. */
 export function seatPartOf(state: GameState, seatId: string): SeatOwnView | null {
   const seat = state.seats[seatId];
@@ -177,38 +215,26 @@ export function seatPartOf(state: GameState, seatId: string): SeatOwnView | null
 }
 
 function ownView(state: GameState, seat: Seat): SeatOwnView {
-  const index = indexDeck(state.deck);
   const mates = seat.teamId
     ? state.seatOrder
         .map((id) => state.seats[id])
         .filter((s): s is Seat => !!s && s.id !== seat.id && s.teamId === seat.teamId)
     : [];
-  const poolMates = mates.filter((m) => poolKey(m) === poolKey(seat) && m.roles.length > 0);
   const active = state.phase === "planning" || state.phase === "revealed";
   const choices = choicesOf(state, seat);
-  const hand = active
-    ? handOf(state, seat).flatMap((id) => {
-        const card = index.cards.get(id);
-        if (!card) return [];
-        const taker = poolMates.find((m) => m.selected.includes(id));
-        return [cardView(choices, card, taker ? taker.name : null)];
-      })
-    : [];
   return {
     seatId: seat.id,
     name: seat.name,
     teamId: seat.teamId,
     roles: seat.roles,
     locked: seat.locked,
-    hand,
+    hand: active ? handView(choices, mates, handOf(state, seat)) : [],
     selected: seat.selected,
     shown: seat.shown,
-    energy: energyOf(state, seat.id),
-    teammates: mates.map((mate) => ({
-      id: mate.id,
-      shown: active ? cardsFor(choices, mate.shown) : [],
-      planned: active && mate.bot ? cardsFor(choices, mate.selected) : [],
-    })),
+    energy: choices.energy,
+    teammates: mates.map((mate) =>
+      teammateView(choices, mate.id, shownOf(mate, active), plannedOf(mate, active)),
+    ),
   };
 }
 
@@ -332,13 +358,6 @@ function sameCard(a: CardView, b: CardView): boolean {
     a.investment === b.investment &&
     a.handoffs === b.handoffs
   );
-}
-
-/** The same roles in the same order: the same `poolKey`, without joining strings. */
-function sameRoles(a: readonly Role[], b: readonly Role[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** Two seats draw on the same budget or hold the same cards: they share a role (or both have none). */
@@ -561,8 +580,8 @@ class CachedViews implements ViewCache {
         if (mate.id === seat.id) continue;
         if (
           key[k] !== mate.id ||
-          key[k + 1] !== (active ? mate.shown : null) ||
-          key[k + 2] !== (active && mate.bot ? mate.selected : null)
+          key[k + 1] !== shownOf(mate, active) ||
+          key[k + 2] !== plannedOf(mate, active)
         ) {
           same = false;
           break;
@@ -574,7 +593,7 @@ class CachedViews implements ViewCache {
     const matesKey: unknown[] = [];
     for (const mate of teamSeats) {
       if (mate.id === seat.id) continue;
-      matesKey.push(mate.id, active ? mate.shown : null, active && mate.bot ? mate.selected : null);
+      matesKey.push(mate.id, shownOf(mate, active), plannedOf(mate, active));
     }
 
     let hand: CardView[];
@@ -594,22 +613,13 @@ class CachedViews implements ViewCache {
         if (mate.id === seat.id || !(shareCards(mate, seat) || holdsAny(mate.selected, handIds))) continue;
         handKey.push(mate.id, mate.name, mate.roles, mate.selected);
       }
-      const index = indexDeck(state.deck);
-      const poolMates = teamSeats.filter(
-        (m) => m.id !== seat.id && m.roles.length > 0 && sameRoles(m.roles, seat.roles),
-      );
       const oldHand = entry?.hand;
-      hand = [];
-      for (const id of handIds) {
-        const card = index.cards.get(id);
-        if (!card) continue;
-        const taker = poolMates.find((m) => m.selected.includes(id));
-        const fresh = cardView(seatChoices(), card, taker ? taker.name : null);
-        const old = oldHand?.[hand.length];
-        hand.push(old && sameCard(old, fresh) ? old : fresh);
-      }
+      hand = handView(seatChoices(), teamSeats, handIds).map((fresh, i) => {
+        const old = oldHand?.[i];
+        return old && sameCard(old, fresh) ? old : fresh;
+      });
       if (oldHand && sameItems(oldHand, hand)) hand = oldHand;
-      energy = energyOf(state, seat.id);
+      energy = seatChoices().energy;
       const oldEnergy = entry?.energy;
       if (
         oldEnergy &&
@@ -632,11 +642,7 @@ class CachedViews implements ViewCache {
       const view: TeammateView =
         old && old.shown === shown && old.planned === planned && (perspectiveSame || noCards)
           ? old.view
-          : {
-              id,
-              shown: shown ? cardsFor(seatChoices(), shown) : [],
-              planned: planned ? cardsFor(seatChoices(), planned) : [],
-            };
+          : teammateView(seatChoices(), id, shown, planned);
       mates.set(id, { shown, planned, view });
       teammates.push(view);
     }
