@@ -21,7 +21,7 @@ import { GameConnection } from "../../client/src/net/connection";
 import { ManualClock } from "./clock";
 import type { Room } from "./rooms/room";
 import { ok, startServer, type TestServer, waitFor } from "./testing/harness";
-import { affordableCards } from "./testing/play";
+import { affordableCards, deckWhereEveryoneChooses } from "./testing/play";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -163,6 +163,7 @@ describe("a quarter of the players drop for 5 s", () => {
     const arrivals = recordArrivals(t);
     const created = await t.createRoom({
       settings: { rounds: 3, teamSize: 4, fillWithBots: false, timerSeconds: null },
+      deck: deckWhereEveryoneChooses,
     });
     const { code } = created;
     const facilitator = t.client();

@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { GameConnection } from "../../client/src/net/connection";
 import type { Room } from "./rooms/room";
 import { ok, startServer, type TestServer, waitFor } from "./testing/harness";
-import { affordableCards } from "./testing/play";
+import { affordableCards, deckWhereEveryoneChooses } from "./testing/play";
 
 type Path = (string | number)[];
 
@@ -152,6 +152,7 @@ describe("privacy before the reveal", () => {
     t = await startServer();
     const created = await t.createRoom({
       settings: { rounds: 3, teamSize: 4, fillWithBots: false, timerSeconds: null },
+      deck: deckWhereEveryoneChooses,
     });
     const facilitator = t.client();
     ok(await facilitator.facilitate(created.code, created.facilitatorToken));

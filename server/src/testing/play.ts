@@ -1,5 +1,18 @@
 /** Choices a test player makes from its own view, using only what the server sent it. */
+import { builtinDeck, type Deck } from "@boxless/shared";
 import type { GameConnection } from "../../../client/src/net/connection";
+
+/**
+ * The built-in deck without the scenarios whose twist freezes a role (a hiring freeze leaves the
+ * PMM nothing to choose that round), for tests in which every seat must be able to choose a card
+ * in whatever scenario the room's random seed deals.
+ */
+export const deckWhereEveryoneChooses: Deck = {
+  ...builtinDeck,
+  scenarios: builtinDeck.scenarios.filter(
+    (scenario) => !scenario.twist?.effects.some((effect) => effect.kind === "roleFrozen"),
+  ),
+};
 
 /** Cards in this player's hand it may choose now, cheapest first, within its energy. */
 export function affordableCards(player: GameConnection, max = 3): string[] {
