@@ -17,13 +17,12 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { io, type Socket } from "socket.io-client";
-import { freePort } from "../server/src/testing/child-server";
+import { freePort, serverArgs, serverNodeFlags } from "../server/src/testing/child-server";
 import { applyViewPatch, type PatchOp } from "../shared/src/protocol/patch";
 import type { RoomView } from "../shared/src/protocol/views";
 import type { FromAllHandsWorker, RoundReport, ToAllHandsWorker } from "./allhands/messages";
 import { parseBenchOptions } from "./options";
 import { cleanUpOnInterrupt, sleep, waitHealthy } from "./processes";
-import { serverArgs, serverNodeFlags } from "./server-command";
 import { collect, forkWorkers } from "./workers";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");

@@ -32,11 +32,10 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
-import { freePort } from "../server/src/testing/child-server";
+import { freePort, serverNodeFlags } from "../server/src/testing/child-server";
 import type { FromWorker, Target, ToWorker, WorkerReady, WorkerResult } from "./load/messages";
 import { parseBenchOptions } from "./options";
 import { cleanUpOnInterrupt, rssBytes, sleep, waitHealthy } from "./processes";
-import { serverNodeFlags } from "./server-command";
 import { collect, forkWorkers } from "./workers";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");

@@ -1,10 +1,42 @@
-/** The real server (`main.ts`) in a child process, for tests that kill it the hard way. */
+/**
+ * The real server (`main.ts`) in a child process, started as `npm start` starts it, for tests that
+ * kill it the hard way and for the benches.
+ */
 import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+
+/** The Node options `npm start` gives the server (its heap sizes), without `--import tsx`. */
+export function serverNodeFlags(): string[] {
+  const scripts = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).scripts as Record<
+    string,
+    string
+  >;
+  const command = (scripts.start ?? "").split("&&").find((part) => part.includes("server/src/main.ts"));
+  if (!command) throw new Error('package.json\'s "start" script does not run server/src/main.ts');
+  const words = command.trim().split(/\s+/);
+  if (words[0] !== "node") return [];
+  const flags: string[] = [];
+  for (let i = 1; i < words.length; i++) {
+    const word = words[i] as string;
+    if (word === "--import") {
+      i++;
+      continue;
+    }
+    if (!word.startsWith("--")) break;
+    flags.push(word);
+  }
+  return flags;
+}
+
+/** `node` arguments that start the server as `npm start` does. */
+export function serverArgs(): string[] {
+  return [...serverNodeFlags(), "--import", "tsx", path.join(root, "server/src/main.ts")];
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -24,7 +56,7 @@ export interface ChildServer {
 }
 
 export async function startChildServer(dataDir: string, port: number): Promise<ChildServer> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "server/src/main.ts")], {
+  const child = spawn(process.execPath, serverArgs(), {
     cwd: root,
     env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_FORMAT: "silent" },
     stdio: ["ignore", "ignore", "pipe"],
