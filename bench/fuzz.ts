@@ -42,6 +42,8 @@ import {
   isTypedError,
   MUTATIONS,
 } from "../server/src/testing/fuzz-arbitraries";
+import { ok } from "../server/src/testing/harness";
+import { openTable, startPlanning, type Table, type TableServer } from "../server/src/testing/setup";
 import { parseBenchOptions } from "./options";
 import { cleanUpOnInterrupt, rssBytes, sleep } from "./processes";
 
@@ -154,66 +156,32 @@ interface Room {
   seatTokens: string[];
 }
 
-async function createRoom(url: string): Promise<CreateRoomResponse> {
-  const response = await fetch(`${url}/api/rooms`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ settings: { rounds: 3, teamSize: 2, fillWithBots: false, timerSeconds: null } }),
-  });
-  if (response.status !== 201) throw new Error(`create room: ${response.status} ${await response.text()}`);
-  return (await response.json()) as CreateRoomResponse;
-}
-
-function must<T>(
-  ack: { ok: true; data: T } | { ok: false; error: { code: string; message: string } },
-  what: string,
-): T {
-  if (!ack.ok) throw new Error(`${what}: ${ack.error.code} — ${ack.error.message}`);
-  return ack.data;
-}
-
 /** A room in round 1's planning, played by reference clients (kept connected during the fuzz). */
 async function openRoom(
   url: string,
   clients: GameConnection[],
   socket: Partial<ManagerOptions & SocketOptions> = {},
-) {
-  const created = await createRoom(url);
-  const connect = () => {
-    const c = new GameConnection(url, { socket: { forceNew: true, ...socket } });
-    clients.push(c);
-    return c;
+): Promise<Table> {
+  const server: TableServer = {
+    async createRoom(body = {}) {
+      const response = await fetch(`${url}/api/rooms`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      if (response.status !== 201)
+        throw new Error(`create room: ${response.status} ${await response.text()}`);
+      return (await response.json()) as CreateRoomResponse;
+    },
+    client() {
+      const c = new GameConnection(url, { socket: { forceNew: true, ...socket } });
+      clients.push(c);
+      return c;
+    },
   };
-  const facilitator = connect();
-  must(await facilitator.facilitate(created.code, created.facilitatorToken), "facilitate");
-  const host = connect();
-  must(await host.watch(created.code), "watch");
-  const players: GameConnection[] = [];
-  const seatTokens: string[] = [];
-  for (let i = 1; i <= 4; i++) {
-    const p = connect();
-    seatTokens.push(must(await p.join(created.code, `Player ${i}`), "join").seatToken);
-    players.push(p);
-  }
-  must(await facilitator.control("game:start"), "start");
-  await waitUntil(() => host.view?.game.phase === "reporting", "the reporting phase");
-  for (const team of host.view?.game.teams ?? []) {
-    const decider = players.find((p) => p.seatId === team.seats[0]?.id);
-    if (decider) must(await decider.play("team:chooseReporting", { side: "product" }), "reporting");
-  }
-  await waitUntil(
-    () => players.every((p) => p.view?.game.phase === "planning" && (p.view.me?.hand.length ?? 0) > 0),
-    "planning",
-  );
-  return { created, facilitator, host, players, seatTokens };
-}
-
-async function waitUntil(check: () => unknown, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
+  const table = await openTable(server, 4, { rounds: 3, teamSize: 2 });
+  await startPlanning(table);
+  return table;
 }
 
 // ─── the fuzzers ──────────────────────────────────────────────────────────────
@@ -539,9 +507,9 @@ export async function runFuzzBench(args: readonly string[] = []): Promise<void> 
     const opened = [];
     for (let i = 0; i < 3; i++) opened.push(await openRoom(url, clients));
     const rooms: Room[] = opened.map((r) => ({
-      code: r.created.code,
-      facilitatorToken: r.created.facilitatorToken,
-      seatTokens: r.seatTokens,
+      code: r.code,
+      facilitatorToken: r.facilitatorToken,
+      seatTokens: r.tokens,
     }));
     const ctx: FuzzContext = {
       codes: rooms.map((r) => r.code),
@@ -612,7 +580,7 @@ export async function runFuzzBench(args: readonly string[] = []): Promise<void> 
       const fresh = await openRoom(url, clients, elsewhere);
       const p = fresh.players[0] as GameConnection;
       const card = p.view?.me?.hand.find((c) => !c.problem && c.cost <= (p.view?.me?.energy.left ?? 0));
-      must(await p.play("card:select", { cardId: card?.id as string }), "card:select");
+      ok(await p.play("card:select", { cardId: card?.id as string }));
       honest = `yes: a new room, 4 joins, start and a card chosen in ${fmt(performance.now() - honestStarted)} ms`;
     } catch (error) {
       honest = `NO: ${error instanceof Error ? error.message : String(error)}`;

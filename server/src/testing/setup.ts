@@ -4,6 +4,9 @@ import type { RoomSettingsInput } from "@boxless/shared";
 import type { GameConnection } from "../../../client/src/net/connection";
 import { ok, type TestServer, waitFor } from "./harness";
 
+/** What a table needs of a server: rooms over HTTP and reference clients (a test server, or a bench's). */
+export type TableServer = Pick<TestServer, "createRoom" | "client">;
+
 export interface Table {
   code: string;
   facilitatorToken: string;
@@ -16,7 +19,7 @@ export interface Table {
 
 /** Create a room, attach a facilitator and a host screen, and let `people` join. */
 export async function openTable(
-  t: TestServer,
+  t: TableServer,
   people: number,
   settings: RoomSettingsInput = {},
 ): Promise<Table> {
@@ -38,7 +41,11 @@ export async function openTable(
 /** Start the game and let every team decide where Community reports: the table is then planning round 1. */
 export async function startPlanning(table: Table): Promise<void> {
   ok(await table.facilitator.control("game:start"));
-  await waitFor(() => table.host.view?.game.phase === "reporting", "the reporting decision");
+  // Every player's own view, not only the host's: a decider names the round its view shows.
+  await waitFor(
+    () => table.players.every((p) => p.view?.game.phase === "reporting"),
+    "the reporting decision on every screen",
+  );
   for (const team of table.host.view?.game.teams ?? []) {
     const decider = table.players.find((p) => p.seatId === team.seats[0]?.id);
     if (decider) ok(await decider.play("team:chooseReporting", { side: "product" }));
