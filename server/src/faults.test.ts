@@ -181,7 +181,11 @@ describe("a quarter of the players drop for 5 s", () => {
     const [lostAcks, lostRequests] = [players[2] as GameConnection, players[7] as GameConnection];
     const steady = players.filter((p) => p !== lostAcks && p !== lostRequests);
     ok(await facilitator.control("game:start"));
-    await waitFor(() => host.view?.game.phase === "reporting", "the reporting decision");
+    // Every player's own view: a decider names the round its view shows.
+    await waitFor(
+      () => players.every((p) => p.view?.game.phase === "reporting"),
+      "the reporting decision on every screen",
+    );
     expect(host.view?.game.teams.map((team) => team.seats.length)).toEqual([4, 4]);
     expect(new Set([lostAcks, lostRequests].map((p) => p.view?.me?.teamId)).size).toBe(2);
     for (const team of host.view?.game.teams ?? []) {
@@ -364,7 +368,11 @@ describe("the facilitator's connection drops", () => {
       players.push(player);
     }
     ok(await facilitator.control("game:start"));
-    await waitFor(() => host.view?.game.phase === "reporting", "the reporting decision");
+    // Every player's own view: a decider names the round its view shows.
+    await waitFor(
+      () => players.every((p) => p.view?.game.phase === "reporting"),
+      "the reporting decision on every screen",
+    );
     for (const team of host.view?.game.teams ?? []) {
       const decider = players.find((p) => p.seatId === team.seats[0]?.id) as GameConnection;
       ok(await decider.play("team:chooseReporting", { side: "marketing" }));

@@ -212,7 +212,11 @@ describe("privacy before the reveal", () => {
     for (const player of players) player.subscribe(checkView(recorders.get(player) as Recorder, player));
 
     ok(await facilitator.control("game:start"));
-    await waitFor(() => host.view?.game.phase === "reporting", "the reporting decision");
+    // Every player's own view: a decider names the round its view shows.
+    await waitFor(
+      () => players.every((p) => p.view?.game.phase === "reporting"),
+      "the reporting decision on every screen",
+    );
     for (const team of [team1, team2])
       ok(await (team[0] as GameConnection).play("team:chooseReporting", { side: "product" }));
     await waitFor(
