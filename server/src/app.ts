@@ -14,6 +14,7 @@ import { RoomRegistry } from "./rooms/registry";
 import { attachHandlers, pushAllVia, type SocketLimits } from "./sockets/handlers";
 import { jsonOnlyParser } from "./sockets/json-encoder";
 import { FailedJoinLimiter } from "./sockets/limits";
+import { oneWritePerTick } from "./sockets/one-write-per-tick";
 import type { RoomStore } from "./store/room-store";
 
 export interface ServerConfig {
@@ -145,6 +146,7 @@ export async function createServer(options: {
     },
   });
 
+  oneWritePerTick(io);
   pushAll = pushAllVia(io);
 
   const failedJoins = new FailedJoinLimiter(clock, config.failedJoinsPerMinute);

@@ -1,6 +1,6 @@
 /** Common set-ups for integration tests: a room with people in it, started, in planning. */
 
-import type { RoomSettingsInput } from "@boxless/shared";
+import type { Deck, RoomSettingsInput } from "@boxless/shared";
 import type { GameConnection } from "../../../client/src/net/connection";
 import { ok, type TestServer, waitFor } from "./harness";
 
@@ -17,13 +17,17 @@ export interface Table {
   tokens: string[];
 }
 
-/** Create a room, attach a facilitator and a host screen, and let `people` join. */
+/** Create a room (with `deck`, or the built-in one), attach a facilitator and a host screen, and let `people` join. */
 export async function openTable(
   t: TableServer,
   people: number,
   settings: RoomSettingsInput = {},
+  deck?: Deck,
 ): Promise<Table> {
-  const room = await t.createRoom({ settings: { fillWithBots: false, timerSeconds: null, ...settings } });
+  const room = await t.createRoom({
+    settings: { fillWithBots: false, timerSeconds: null, ...settings },
+    ...(deck ? { deck } : {}),
+  });
   const facilitator = t.client();
   ok(await facilitator.facilitate(room.code, room.facilitatorToken));
   const host = t.client();
