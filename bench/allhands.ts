@@ -18,11 +18,13 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { io, type Socket } from "socket.io-client";
 import { freePort, serverArgs, serverNodeFlags } from "../server/src/testing/child-server";
+import { createRoomAt } from "../server/src/testing/harness";
 import { applyViewPatch, type PatchOp } from "../shared/src/protocol/patch";
 import type { RoomView } from "../shared/src/protocol/views";
 import type { FromAllHandsWorker, RoundReport, ToAllHandsWorker } from "./allhands/messages";
 import { parseBenchOptions } from "./options";
-import { cleanUpOnInterrupt, sleep, waitHealthy } from "./processes";
+import { cleanUpOnInterrupt, cpuSeconds, rssBytes, sleep, waitHealthy } from "./processes";
+import { fmt, percentile, table } from "./report";
 import { collect, forkWorkers } from "./workers";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -60,41 +62,7 @@ function parseOptions(args: readonly string[]): Options {
   };
 }
 
-const fmt = (n: number, digits = 0) =>
-  n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
-
-function table(rows: readonly (readonly string[])[], left = false): string {
-  const widths: number[] = [];
-  for (const row of rows)
-    for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, cell.length);
-  const pad = (cell: string, i: number) =>
-    i === 0 || left ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0);
-  return rows.map((row) => `  ${row.map(pad).join("  ")}`.trimEnd()).join("\n");
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
-
-function cpuSeconds(pid: number): number {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-function rssMb(pid: number): number {
-  try {
-    const match = /VmRSS:\s+(\d+)\s+kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
-    return match ? Number(match[1]) / 1024 : Number.NaN;
-  } catch {
-    return Number.NaN;
-  }
-}
+const rssMb = (pid: number) => (rssBytes(pid) ?? Number.NaN) / 1024 / 1024;
 
 /** The facilitator's socket, keeping its view, to drive the game. */
 class Facilitator {
@@ -180,20 +148,14 @@ export async function runAllHandsBench(args: readonly string[] = []): Promise<vo
     const url = `http://127.0.0.1:${port}`;
     await waitHealthy(url, server, "server");
     const pid = server.pid as number;
-    const created = await fetch(`${url}/api/rooms`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        settings: {
-          teamSize: options.teamSize,
-          fillWithBots: false,
-          timerSeconds: null,
-          rounds: Math.max(options.rounds, 1),
-        },
-      }),
+    const { code, facilitatorToken } = await createRoomAt(url, {
+      settings: {
+        teamSize: options.teamSize,
+        fillWithBots: false,
+        timerSeconds: null,
+        rounds: Math.max(options.rounds, 1),
+      },
     });
-    if (created.status !== 201) throw new Error(`create room: ${created.status} ${await created.text()}`);
-    const { code, facilitatorToken } = (await created.json()) as { code: string; facilitatorToken: string };
 
     facilitatorSocket = io(url, { transports: ["websocket"], forceNew: true, reconnection: false });
     const facilitator = new Facilitator(facilitatorSocket);
@@ -246,7 +208,7 @@ export async function runAllHandsBench(args: readonly string[] = []): Promise<vo
       if (facilitator.view?.game.phase === "reporting") await facilitator.control("round:forceReveal");
       await facilitator.waitFor((v) => v.game.phase === "planning", `planning of round ${round}`);
       await sleep(300);
-      const cpuBefore = cpuSeconds(pid);
+      const cpuBefore = cpuSeconds(pid) ?? Number.NaN;
       for (const worker of workers)
         worker.send({ type: "play", round, spreadMs: options.spreadMs } satisfies ToAllHandsWorker);
       const reports: RoundReport[] = await collect<FromAllHandsWorker, "round">(
@@ -254,7 +216,7 @@ export async function runAllHandsBench(args: readonly string[] = []): Promise<vo
         "round",
         options.spreadMs + 120_000,
       );
-      const cpu = cpuSeconds(pid) - cpuBefore;
+      const cpu = (cpuSeconds(pid) ?? Number.NaN) - cpuBefore;
       const lastLock = Math.max(...reports.flatMap((r) => r.lockSentAt));
       const latencies = reports
         .flatMap((r) => r.revealAt.map((x) => (x.at - lastLock) / 1000))

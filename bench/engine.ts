@@ -11,6 +11,7 @@ import { createRandom, type Random } from "../shared/src/rules/random";
 import { runBots, STRATEGIES } from "../shared/src/rules/simulate";
 import type { GameState } from "../shared/src/rules/state";
 import type { BotStrategy, GameSettingsInput } from "../shared/src/rules/vocabulary";
+import { fmt, table } from "./report";
 
 const ACTION_SECONDS = 1.5;
 const WARMUP_SECONDS = 0.3;
@@ -30,19 +31,6 @@ function newGame(settings: GameSettingsInput, seed: number): GameState {
   return created.value;
 }
 
-/** Rows of cells as an aligned table: the first column left-aligned, the others right-aligned unless `left`. */
-function table(rows: readonly (readonly string[])[], left = false): string {
-  const widths: number[] = [];
-  for (const row of rows) {
-    for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, cell.length);
-  }
-  const pad = (cell: string, i: number) =>
-    i === 0 || left ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0);
-  return rows.map((row) => `  ${row.map(pad).join("  ")}`.trimEnd()).join("\n");
-}
-
-const fmt = (n: number, digits = 0) =>
-  n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const mb = (bytes: number) => `${fmt(bytes / 1024 / 1024, 1)} MB`;
 
 let peakHeap = 0;

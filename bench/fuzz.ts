@@ -26,7 +26,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ackSchemaFor, type CreateRoomResponse, REQUESTS } from "@boxless/shared";
+import { ackSchemaFor, REQUESTS } from "@boxless/shared";
 import fc from "fast-check";
 import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
 import { GameConnection } from "../client/src/net/connection";
@@ -42,10 +42,11 @@ import {
   isTypedError,
   MUTATIONS,
 } from "../server/src/testing/fuzz-arbitraries";
-import { ok } from "../server/src/testing/harness";
+import { createRoomAt, ok } from "../server/src/testing/harness";
 import { openTable, startPlanning, type Table, type TableServer } from "../server/src/testing/setup";
 import { parseBenchOptions } from "./options";
-import { cleanUpOnInterrupt, rssBytes, sleep } from "./processes";
+import { cleanUpOnInterrupt, cpuSeconds, rssBytes, sleep } from "./processes";
+import { fmt, table } from "./report";
 
 // ─── options ──────────────────────────────────────────────────────────────────
 
@@ -85,8 +86,6 @@ function parseOptions(args: readonly string[]): Options {
 
 // ─── small helpers ────────────────────────────────────────────────────────────
 
-const fmt = (n: number, digits = 0) =>
-  n.toLocaleString("en-GB", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const mb = (bytes: number | null) => (bytes === null ? "–" : `${fmt(bytes / 1024 / 1024, 1)} MB`);
 
 /** The server's V8 heap in use, from its /metrics (prom-client's default metrics). */
@@ -98,32 +97,6 @@ async function heapUsed(url: string): Promise<number | null> {
   } catch {
     return null;
   }
-}
-
-function cpuSeconds(pid: number): number | null {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return null;
-  }
-}
-
-/** Rows of cells as an aligned table, numbers right-aligned. */
-function table(rows: readonly (readonly string[])[]): string {
-  const widths: number[] = [];
-  for (const row of rows)
-    for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, cell.length);
-  return rows
-    .map((row) =>
-      row
-        .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
-        .join("  ")
-        .trimEnd(),
-    )
-    .map((line) => `  ${line}`)
-    .join("\n");
 }
 
 class Counter {
@@ -163,16 +136,7 @@ async function openRoom(
   socket: Partial<ManagerOptions & SocketOptions> = {},
 ): Promise<Table> {
   const server: TableServer = {
-    async createRoom(body = {}) {
-      const response = await fetch(`${url}/api/rooms`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(body),
-      });
-      if (response.status !== 201)
-        throw new Error(`create room: ${response.status} ${await response.text()}`);
-      return (await response.json()) as CreateRoomResponse;
-    },
+    createRoom: (body = {}) => createRoomAt(url, body),
     client() {
       const c = new GameConnection(url, { socket: { forceNew: true, ...socket } });
       clients.push(c);

@@ -26,7 +26,7 @@
  * printed too. Latencies are measured in the workers, so they include the workers' own queueing.
  * Everything it starts it stops, also on Ctrl-C.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -35,7 +35,8 @@ import Database from "better-sqlite3";
 import { freePort, serverNodeFlags } from "../server/src/testing/child-server";
 import type { FromWorker, Target, ToWorker, WorkerReady, WorkerResult } from "./load/messages";
 import { parseBenchOptions } from "./options";
-import { cleanUpOnInterrupt, rssBytes, sleep, waitHealthy } from "./processes";
+import { cleanUpOnInterrupt, cpuSeconds, rssBytes, sleep, waitHealthy } from "./processes";
+import { fmt, percentile, table } from "./report";
 import { collect, forkWorkers } from "./workers";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -130,24 +131,6 @@ function parseOptions(args: readonly string[], part: Part): Options {
 }
 
 // ─── /proc ────────────────────────────────────────────────────────────────────
-
-let clockTicks = 100;
-try {
-  clockTicks = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
-} catch {
-  // keep 100, Linux's usual value
-}
-
-/** CPU seconds (user + system, every thread) a process has used, or null when it is gone. */
-function cpuSeconds(pid: number): number | null {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
-  } catch {
-    return null;
-  }
-}
 
 /** The whole machine's jiffies: busy (steal not included), stolen by the hypervisor, and all. */
 function machineTicks(): { busy: number; steal: number; total: number } {
@@ -500,24 +483,6 @@ function summarizeProfile(dir: string, target: Target, window: { from: number; t
 }
 
 // ─── the report ───────────────────────────────────────────────────────────────
-
-function fmt(n: number, digits = 0): string {
-  return n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
-}
-
-function table(rows: readonly (readonly string[])[], left = false): string {
-  const widths: number[] = [];
-  for (const row of rows)
-    for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, cell.length);
-  const pad = (cell: string, i: number) =>
-    i === 0 || left ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0);
-  return rows.map((row) => `  ${row.map(pad).join("  ")}`.trimEnd()).join("\n");
-}
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
 
 function merged(arrays: Float64Array[]): Float64Array {
   const out = new Float64Array(arrays.reduce((n, a) => n + a.length, 0));

@@ -1,8 +1,26 @@
-/** What the benches do with the processes they start: wait for them, read their memory, clean up. */
-import type { ChildProcess } from "node:child_process";
+/** What the benches do with the processes they start: wait for them, read their CPU time and memory, clean up. */
+import { type ChildProcess, execFileSync } from "node:child_process";
 import fs from "node:fs";
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let clockTicks = 100;
+try {
+  clockTicks = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+} catch {
+  // keep 100, Linux's usual value
+}
+
+/** CPU seconds (user + system, every thread) a process has used, from /proc, or null once it is gone. */
+export function cpuSeconds(pid: number): number | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+  } catch {
+    return null;
+  }
+}
 
 /** A process's resident memory from /proc, or null once it is gone. */
 export function rssBytes(pid: number): number | null {

@@ -6,12 +6,11 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { CreateRoomResponse } from "@boxless/shared";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { GameConnection } from "../../client/src/net/connection";
 import { type ChildServer, freePort, startChildServer } from "./testing/child-server";
-import { ok, waitFor } from "./testing/harness";
+import { createRoomAt, ok, waitFor } from "./testing/harness";
 
 const children: ChildServer[] = [];
 const clients: GameConnection[] = [];
@@ -31,13 +30,7 @@ describe("a crash", () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "boxless-crash-"));
     const port = await freePort();
     const first = await start(dataDir, port);
-    const created = (await (
-      await fetch(`${first.url}/api/rooms`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ settings: { fillWithBots: false, timerSeconds: null } }),
-      })
-    ).json()) as CreateRoomResponse;
+    const created = await createRoomAt(first.url, { settings: { fillWithBots: false, timerSeconds: null } });
     const connect = () => {
       const c = new GameConnection(first.url, { socket: { forceNew: true } });
       clients.push(c);

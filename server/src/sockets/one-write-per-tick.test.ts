@@ -39,16 +39,27 @@ describe("a player's action reaches them in one write", () => {
   let t: TestServer;
   afterEach(async () => t?.close());
 
-  it("sends the patch of their own view and the ack together, patch first", async () => {
+  /** A room of four players in one team, planning round 1. */
+  async function planning() {
     t = await startServer();
     const table = await openTable(t, 4, { teamSize: 4, rounds: 1 }, deckWhereEveryoneChooses);
     await startPlanning(table);
     const [player] = table.players;
     if (!player) throw new Error("no player");
+    return { table, player };
+  }
+
+  /** Once the last pushes of the set-up are out, record every write from here on. */
+  async function recordWritesFromNow() {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return recordWrites(t);
+  }
+
+  it("sends the patch of their own view and the ack together, patch first", async () => {
+    const { player } = await planning();
     const [cardId] = affordableCards(player);
     if (!cardId) throw new Error("no card to choose");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const writes = recordWrites(t);
+    const writes = await recordWritesFromNow();
 
     ok(await player.play("card:select", { cardId }));
     await waitFor(() => player.view?.me?.selected.includes(cardId), "the choice on the player's screen");
@@ -63,13 +74,8 @@ describe("a player's action reaches them in one write", () => {
   });
 
   it("sends a lock-in's patch to every screen of the room in one write each, the ack with the locker's", async () => {
-    t = await startServer();
-    const table = await openTable(t, 4, { teamSize: 4, rounds: 1 }, deckWhereEveryoneChooses);
-    await startPlanning(table);
-    const [player] = table.players;
-    if (!player) throw new Error("no player");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const writes = recordWrites(t);
+    const { table, player } = await planning();
+    const writes = await recordWritesFromNow();
 
     ok(await player.play("seat:lockIn"));
     const seatId = player.seatId;

@@ -45,8 +45,8 @@ export function coalesceWrites(conn: EngineSocket): void {
       tcp?.uncork();
     }
   };
-  // engine.io calls `this.flush()` after queuing each packet; its transport's "drain" keeps the
-  // original (bound when the transport was set), so a write that had to wait still goes at once.
+  // engine.io calls `this.flush()` after queuing each packet, when its transport is ready for more
+  // and after an upgrade: each of these now flushes once, after the tick's microtasks.
   internals.flush = () => {
     if (scheduled) return;
     scheduled = true;

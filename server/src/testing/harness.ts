@@ -27,6 +27,17 @@ export function tempDbFile(): string {
   return path.join(fs.mkdtempSync(path.join(os.tmpdir(), "boxless-test-")), "boxless.sqlite");
 }
 
+/** Create a room over HTTP on the server at `url`, as the facilitator's page does. */
+export async function createRoomAt(url: string, body: CreateRoomRequest = {}): Promise<CreateRoomResponse> {
+  const response = await fetch(`${url}/api/rooms`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (response.status !== 201) throw new Error(`create room: ${response.status} ${await response.text()}`);
+  return (await response.json()) as CreateRoomResponse;
+}
+
 export async function startServer(
   options: { dbFile?: string; port?: number; clock?: Clock; config?: Partial<ServerConfig> } = {},
 ): Promise<TestServer> {
@@ -48,16 +59,7 @@ export async function startServer(
       clients.push(connection);
       return connection;
     },
-    async createRoom(body = {}) {
-      const response = await fetch(`${url}/api/rooms`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(body),
-      });
-      if (response.status !== 201)
-        throw new Error(`create room: ${response.status} ${await response.text()}`);
-      return (await response.json()) as CreateRoomResponse;
-    },
+    createRoom: (body = {}) => createRoomAt(url, body),
     async close() {
       for (const c of clients) c.close();
       await server.close();
