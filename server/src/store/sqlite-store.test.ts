@@ -4,6 +4,7 @@
  * that loses a race reads what the other wrote and applies its own command after it.
  */
 import fs from "node:fs";
+import Database from "better-sqlite3";
 import { builtinDeck, RoomSettings } from "@boxless/shared";
 import { afterEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../clock";
@@ -77,6 +78,63 @@ describe("the SQLite action log", () => {
     await second.markFinished(record.code, 99);
     expect(await second.unfinishedRooms()).toEqual([]);
     expect((await second.getRoom(record.code))?.finishedAt).toBe(99);
+  });
+
+  it("commits the appends of one turn of the event loop together, and answers each only once committed", async () => {
+    const file = tempDbFile();
+    const store = open(file, { checkpointEveryMs: 0 });
+    await store.createRoom(record);
+    await store.createRoom({ ...record, code: "B2B2B" });
+    // Another process reading the same file sees only what is committed.
+    const reader = new Database(file, { readonly: true });
+    const committed = () => (reader.prepare("SELECT count(*) AS n FROM actions").get() as { n: number }).n;
+    try {
+      const answered: string[] = [];
+      const appends = [
+        store.append(record.code, entry(1, "Ann")),
+        store.append("B2B2B", entry(1, "Bo")),
+        store.append(record.code, entry(2, "Cy")),
+      ].map((append, i) => append.then((result) => answered.push(`${i}:${result.ok}`)));
+      // A sequence number that is taken is refused at once, while the others wait for the commit.
+      expect(await store.append(record.code, entry(2, "Di"))).toEqual({ ok: false, reason: "conflict" });
+      expect(answered).toEqual([]);
+      expect(committed()).toBe(0);
+      await Promise.all(appends);
+      expect(answered).toEqual(["0:true", "1:true", "2:true"]);
+      expect(committed()).toBe(3);
+      // The next turn's appends are the next transaction.
+      const next = store.append(record.code, entry(3, "Ed"));
+      expect(committed()).toBe(3);
+      expect(await next).toEqual({ ok: true });
+      expect(committed()).toBe(4);
+      expect((await store.entries(record.code)).map((e) => e.command)).toEqual(
+        [entry(1, "Ann"), entry(2, "Cy"), entry(3, "Ed")].map((e) => e.command),
+      );
+    } finally {
+      reader.close();
+    }
+  });
+
+  it("commits what is waiting before anything else reads or writes the file", async () => {
+    const file = tempDbFile();
+    const store = open(file, { checkpointEveryMs: 0 });
+    await store.createRoom(record);
+    const pending = store.append(record.code, entry(1, "Ann"));
+    // Read back in the same turn: the entry is there, committed, and its append is answered.
+    expect(await store.countEntries()).toBe(1);
+    const reader = new Database(file, { readonly: true });
+    try {
+      expect((reader.prepare("SELECT count(*) AS n FROM actions").get() as { n: number }).n).toBe(1);
+    } finally {
+      reader.close();
+    }
+    expect(await pending).toEqual({ ok: true });
+    // Closing commits too.
+    const last = store.append(record.code, entry(2, "Bo"));
+    await store.close();
+    expect(await last).toEqual({ ok: true });
+    const again = open(file, { checkpointEveryMs: 0 });
+    expect(await again.entries(record.code)).toHaveLength(2);
   });
 
   it("keeps the WAL small with checkpoints off the writer's thread, and loses nothing doing it", async () => {

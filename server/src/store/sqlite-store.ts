@@ -4,6 +4,13 @@
  * power cut, which would need `FULL` at a cost on every action). The primary key (room, seq) is
  * the log's unique key: a second writer for the same sequence number gets `conflict`.
  *
+ * Appends are committed together: the first one in a turn of the event loop opens a transaction,
+ * each is written into it at once (so a taken sequence number is known at once), and the
+ * transaction commits right after the event loop has handled that turn's input (`setImmediate`).
+ * Each append resolves only then, so nothing is acknowledged before it is committed. Under load a
+ * turn carries several rooms' actions, and one commit (its locks and its WAL header) serves them
+ * all. The other methods commit what is waiting first.
+ *
  * Checkpoints (copying the WAL back into the database file, with an fsync) are not left to the
  * commit that happens to cross SQLite's threshold: that would stall the event loop, and every ack
  * waiting behind it, for 5–30 ms about once a second under load. A worker thread with its own
@@ -88,10 +95,15 @@ const CHECKPOINT_EVERY_MS = 1_000;
 /** After a checkpoint has emptied it, the WAL file is cut back to this size. */
 const WAL_SIZE_LIMIT = 16 * 1024 * 1024;
 
+const APPENDED: AppendResult = { ok: true };
+
 export class SqliteRoomStore implements RoomStore {
   private readonly db: Database.Database;
   private readonly statements;
   private readonly checkpointer: Worker | null = null;
+  /** Appends written in the open transaction, answered when it commits. */
+  private waiting: { resolve: (result: AppendResult) => void; reject: (error: unknown) => void }[] = [];
+  private commitScheduled = false;
 
   /** `file` is a path, or ":memory:". The folder is created if needed. */
   constructor(file: string, options: SqliteStoreOptions = {}) {
@@ -134,6 +146,9 @@ export class SqliteRoomStore implements RoomStore {
       deleteRoom: this.db.prepare("DELETE FROM rooms WHERE code = ?"),
       deleteActions: this.db.prepare("DELETE FROM actions WHERE room = ?"),
       count: this.db.prepare("SELECT count(*) AS n FROM actions"),
+      begin: this.db.prepare("BEGIN IMMEDIATE"),
+      commit: this.db.prepare("COMMIT"),
+      rollback: this.db.prepare("ROLLBACK"),
     };
   }
 
@@ -171,6 +186,7 @@ export class SqliteRoomStore implements RoomStore {
   }
 
   async createRoom(room: RoomRecord): Promise<boolean> {
+    this.commitWaiting();
     const result = this.statements.createRoom.run({
       ...room,
       settings: JSON.stringify(room.settings),
@@ -189,8 +205,14 @@ export class SqliteRoomStore implements RoomStore {
     return (this.statements.unfinished.all() as RoomRow[]).map(roomFrom);
   }
 
-  async append(code: string, entry: LogEntry): Promise<AppendResult> {
+  /**
+   * Written at once, inside the transaction of this turn of the event loop; resolved when that
+   * transaction commits (see the module comment). A sequence number already taken resolves to
+   * `conflict` at once.
+   */
+  append(code: string, entry: LogEntry): Promise<AppendResult> {
     try {
+      if (!this.db.inTransaction) this.statements.begin.run();
       this.statements.append.run(
         code,
         entry.seq,
@@ -201,23 +223,55 @@ export class SqliteRoomStore implements RoomStore {
         entry.grant === null ? null : JSON.stringify(entry.grant),
         JSON.stringify(entry.ack ?? null),
       );
-      return { ok: true };
     } catch (error) {
       if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_PRIMARYKEY")
-        return { ok: false, reason: "conflict" };
-      throw error;
+        return Promise.resolve({ ok: false, reason: "conflict" });
+      // SQLite may have rolled the whole transaction back (a full disk, an I/O error): then the
+      // appends waiting for it are lost too, and must not be acknowledged.
+      if (!this.db.inTransaction) this.failWaiting(error);
+      return Promise.reject(error);
     }
+    if (!this.commitScheduled) {
+      this.commitScheduled = true;
+      setImmediate(this.commitWaiting);
+    }
+    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
+  }
+
+  /** Commits the open transaction and resolves the appends written in it. */
+  private readonly commitWaiting = (): void => {
+    this.commitScheduled = false;
+    if (!this.db.open || !this.db.inTransaction) return;
+    const waiting = this.waiting;
+    this.waiting = [];
+    try {
+      this.statements.commit.run();
+    } catch (error) {
+      if (this.db.inTransaction) this.statements.rollback.run();
+      for (const append of waiting) append.reject(error);
+      return;
+    }
+    for (const append of waiting) append.resolve(APPENDED);
+  };
+
+  private failWaiting(error: unknown): void {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const append of waiting) append.reject(error);
   }
 
   async entries(code: string, afterSeq = 0): Promise<LogEntry[]> {
+    this.commitWaiting();
     return (this.statements.entries.all(code, afterSeq) as EntryRow[]).map(entryFrom);
   }
 
   async markFinished(code: string, at: number): Promise<void> {
+    this.commitWaiting();
     this.statements.finish.run(at, code);
   }
 
   async saveTimer(code: string, timer: SavedTimer | null): Promise<void> {
+    this.commitWaiting();
     this.statements.saveTimer.run(timer === null ? null : JSON.stringify(timer), code);
   }
 
@@ -227,6 +281,7 @@ export class SqliteRoomStore implements RoomStore {
   }
 
   async deleteRoom(code: string): Promise<void> {
+    this.commitWaiting();
     this.db.transaction(() => {
       this.statements.deleteActions.run(code);
       this.statements.deleteRoom.run(code);
@@ -234,10 +289,12 @@ export class SqliteRoomStore implements RoomStore {
   }
 
   async countEntries(): Promise<number> {
+    this.commitWaiting();
     return (this.statements.count.get() as { n: number }).n;
   }
 
   async close(): Promise<void> {
+    this.commitWaiting();
     await this.checkpointer?.terminate();
     if (!this.db.open) return;
     if (this.checkpointer) this.db.pragma("wal_checkpoint(TRUNCATE)");

@@ -449,7 +449,14 @@ function nextRound(state: GameState): ApplyResult {
   const seats = { ...state.seats };
   for (const id of state.seatOrder) {
     const seat = seats[id];
-    if (seat) seats[id] = { ...seat, selected: [], shown: [], locked: false };
+    // A list that is already empty stays the same object: views that show it need not change.
+    if (seat)
+      seats[id] = {
+        ...seat,
+        selected: seat.selected.length > 0 ? [] : seat.selected,
+        shown: seat.shown.length > 0 ? [] : seat.shown,
+        locked: false,
+      };
   }
   let next: GameState = {
     ...state,

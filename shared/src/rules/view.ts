@@ -15,6 +15,7 @@ import {
   sameRoles,
 } from "./energy";
 import { midGameRound } from "./engine";
+import type { GameError } from "./errors";
 import type { GameState, Meters, RoundScore, Seat, Team } from "./state";
 import type { ActionCard, Deck, Investment, ReportingSide, Role, ScenarioCard } from "./vocabulary";
 
@@ -142,6 +143,34 @@ function handoffsOf(deck: Deck, cardId: string): CardView["handoffs"] {
   return handoffs;
 }
 
+/**
+ * One object per distinct problem, shared by every card view that has it. A card's problem is
+ * worked out again each time its seat's view is, and most come out as before or as another card's
+ * or room's ("costs 3 energy and you have 2 left"): sharing them keeps the views a room holds from
+ * one action to the next small. Problems are values and never changed; the table is bounded.
+ */
+const sharedProblems = new Map<string, Map<string, GameError>>();
+let sharedProblemCount = 0;
+const SHARED_PROBLEMS_MAX = 20_000;
+
+function shared(problem: GameError | null): GameError | null {
+  if (problem === null) return null;
+  let byMessage = sharedProblems.get(problem.code);
+  if (!byMessage) {
+    byMessage = new Map();
+    sharedProblems.set(problem.code, byMessage);
+  }
+  const known = byMessage.get(problem.message);
+  if (known) return known;
+  if (sharedProblemCount >= SHARED_PROBLEMS_MAX) {
+    for (const messages of sharedProblems.values()) messages.clear();
+    sharedProblemCount = 0;
+  }
+  byMessage.set(problem.message, problem);
+  sharedProblemCount++;
+  return problem;
+}
+
 /** A card as the seat of `choices` sees it: what it costs that seat and why it may not choose it. */
 function cardView(choices: SeatChoices, card: ActionCard, takenBy: string | null): CardView {
   const viewer = choices.seat;
@@ -154,7 +183,7 @@ function cardView(choices: SeatChoices, card: ActionCard, takenBy: string | null
     investment: card.investment ?? null,
     cost: cardCost(choices.index, viewer, card, choices.reportsTo, choices.effects),
     offRole: !viewer.roles.includes(card.role),
-    problem: viewer.selected.includes(card.id) ? null : choiceProblem(choices, card.id),
+    problem: viewer.selected.includes(card.id) ? null : shared(choiceProblem(choices, card.id)),
     takenBy,
     handoffs: handoffsOf(choices.state.deck, card.id),
   };
@@ -169,20 +198,39 @@ function cardsFor(choices: SeatChoices, ids: readonly string[]): CardView[] {
   return out;
 }
 
-/** A seat's hand as it sees it: each card with its cost, its problem, and who of the seats sharing its roles took it. */
-function handView(choices: SeatChoices, teamSeats: readonly Seat[], handIds: readonly string[]): CardView[] {
+/**
+ * A seat's hand as it sees it: each card with its cost, its problem, and who of the seats sharing
+ * its roles took it. A card that looks as it does in `before` (the hand last time) is that card
+ * view, and a hand whose cards all do is `before` itself.
+ */
+function handView(
+  choices: SeatChoices,
+  teamSeats: readonly Seat[],
+  handIds: readonly string[],
+  before?: readonly CardView[],
+): CardView[] {
   const { seat, index } = choices;
   const poolMates = teamSeats.filter(
     (m) => m.id !== seat.id && m.roles.length > 0 && sameRoles(m.roles, seat.roles),
   );
-  const hand: CardView[] = [];
+  // Sized once: a hand that changed is kept until the next change, so it should hold no spare room.
+  const hand: CardView[] = new Array(handIds.length);
+  let count = 0;
+  let same = before !== undefined;
   for (const id of handIds) {
     const card = index.cards.get(id);
     if (!card) continue;
     const taker = poolMates.find((m) => m.selected.includes(id));
-    hand.push(cardView(choices, card, taker ? taker.name : null));
+    const fresh = cardView(choices, card, taker ? taker.name : null);
+    const old = before?.[count];
+    if (old && sameCard(old, fresh)) hand[count++] = old;
+    else {
+      hand[count++] = fresh;
+      same = false;
+    }
   }
-  return hand;
+  hand.length = count;
+  return same && before && before.length === count ? (before as CardView[]) : hand;
 }
 
 /** The cards a teammate showed, while a round is in play (null otherwise). */
@@ -340,6 +388,16 @@ function sameSummary(a: SeatSummary, b: SeatSummary): boolean {
   return true;
 }
 
+function noCardsIn(view: TeammateView): boolean {
+  return view.shown.length === 0 && view.planned.length === 0;
+}
+
+function sameCards(a: readonly CardView[], b: readonly CardView[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!sameCard(a[i] as CardView, b[i] as CardView)) return false;
+  return true;
+}
+
 function sameCard(a: CardView, b: CardView): boolean {
   return (
     a.id === b.id &&
@@ -372,12 +430,15 @@ function holdsAny(selected: readonly string[], hand: readonly string[]): boolean
   return false;
 }
 
+/** What a seat sees of one teammate, and what it was worked out from. */
 interface MateEntry {
+  id: string;
   shown: readonly string[] | null;
   planned: readonly string[] | null;
   view: TeammateView;
 }
 
+/** A seat's own part and what it was worked out from; changed in place from one state to the next. */
 interface SeatEntry {
   seat: Seat;
   reportsTo: ReportingSide | null | undefined;
@@ -391,9 +452,8 @@ interface SeatEntry {
   handKey: unknown[];
   hand: CardView[];
   energy: Energy;
-  /** For each teammate: its id, its shown cards and a bot's plan (null when not shown). */
-  matesKey: unknown[];
-  mates: Map<string, MateEntry>;
+  /** Each teammate, in seat order, with its shown cards and a bot's plan (null when not shown). */
+  mates: MateEntry[];
   view: SeatOwnView;
 }
 
@@ -422,9 +482,13 @@ class CachedViews implements ViewCache {
     const prev = this.summaries.get(seat.id);
     if (prev && prev.seat === seat) return prev.view;
     const fresh = summary(seat);
-    const view = prev && sameSummary(prev.view, fresh) ? prev.view : fresh;
-    this.summaries.set(seat.id, { seat, view });
-    return view;
+    if (!prev) {
+      this.summaries.set(seat.id, { seat, view: fresh });
+      return fresh;
+    }
+    prev.seat = seat;
+    if (!sameSummary(prev.view, fresh)) prev.view = fresh;
+    return prev.view;
   }
 
   private teamSeats(state: GameState): Map<string, Seat[]> {
@@ -469,7 +533,11 @@ class CachedViews implements ViewCache {
         seats: sameSeats && cached ? cached.view.seats : seats,
         roundScores: team.roundScores,
       };
-      this.teams.set(id, { team, decided, view });
+      if (cached) {
+        cached.team = team;
+        cached.decided = decided;
+        cached.view = view;
+      } else this.teams.set(id, { team, decided, view });
       teams.push(view);
     }
     if (this.teams.size > teams.length)
@@ -571,54 +639,50 @@ class CachedViews implements ViewCache {
       }
       if (k !== key.length) perspectiveSame = false;
     }
-    // What the seat sees of each teammate: its shown cards and (a bot's) plan.
-    if (perspectiveSame && entry) {
-      const key = entry.matesKey;
+    // What the seat sees of each teammate: the same teammates, each showing the same cards and plan.
+    let matesSame = entry !== undefined;
+    if (entry) {
       let k = 0;
-      let same = true;
       for (const mate of teamSeats) {
         if (mate.id === seat.id) continue;
+        const known = entry.mates[k++];
         if (
-          key[k] !== mate.id ||
-          key[k + 1] !== shownOf(mate, active) ||
-          key[k + 2] !== plannedOf(mate, active)
+          !known ||
+          known.id !== mate.id ||
+          known.shown !== shownOf(mate, active) ||
+          known.planned !== plannedOf(mate, active)
         ) {
-          same = false;
+          matesSame = false;
           break;
         }
-        k += 3;
       }
-      if (same && k === key.length) return entry.view;
+      if (k !== entry.mates.length) matesSame = false;
     }
-    const matesKey: unknown[] = [];
-    for (const mate of teamSeats) {
-      if (mate.id === seat.id) continue;
-      matesKey.push(mate.id, shownOf(mate, active), plannedOf(mate, active));
-    }
+    if (perspectiveSame && matesSame && entry) return entry.view;
 
-    let hand: CardView[];
-    let energy: Energy;
-    let handKey: unknown[];
     // Worked out once for the seat when a card of its view is, not once per card.
     let choices: SeatChoices | undefined;
     const seatChoices = () => {
       choices ??= choicesOf(state, seat);
       return choices;
     };
+    let hand: CardView[];
+    let energy: Energy;
+    let handKey: unknown[];
     if (perspectiveSame && entry) {
       ({ hand, energy, handKey } = entry);
     } else {
-      handKey = [];
+      handKey = entry?.handKey ?? [];
+      let k = 0;
       for (const mate of teamSeats) {
         if (mate.id === seat.id || !(shareCards(mate, seat) || holdsAny(mate.selected, handIds))) continue;
-        handKey.push(mate.id, mate.name, mate.roles, mate.selected);
+        handKey[k++] = mate.id;
+        handKey[k++] = mate.name;
+        handKey[k++] = mate.roles;
+        handKey[k++] = mate.selected;
       }
-      const oldHand = entry?.hand;
-      hand = handView(seatChoices(), teamSeats, handIds).map((fresh, i) => {
-        const old = oldHand?.[i];
-        return old && sameCard(old, fresh) ? old : fresh;
-      });
-      if (oldHand && sameItems(oldHand, hand)) hand = oldHand;
+      handKey.length = k;
+      hand = handView(seatChoices(), teamSeats, handIds, entry?.hand);
       energy = seatChoices().energy;
       const oldEnergy = entry?.energy;
       if (
@@ -630,27 +694,34 @@ class CachedViews implements ViewCache {
         energy = oldEnergy;
     }
 
-    const mates = new Map<string, MateEntry>();
-    const teammates: TeammateView[] = [];
-    for (let m = 0; m < matesKey.length; m += 3) {
-      const id = matesKey[m] as string;
-      const shown = matesKey[m + 1] as readonly string[] | null;
-      const planned = matesKey[m + 2] as readonly string[] | null;
-      const old = entry?.mates.get(id);
-      // Shown and planned cards are priced for this seat, so they follow its perspective too.
-      const noCards = (shown?.length ?? 0) === 0 && (planned?.length ?? 0) === 0;
-      const view: TeammateView =
-        old && old.shown === shown && old.planned === planned && (perspectiveSame || noCards)
-          ? old.view
-          : teammateView(seatChoices(), id, shown, planned);
-      mates.set(id, { shown, planned, view });
-      teammates.push(view);
-    }
+    // Each teammate's view: kept while its shown cards and plan are, and (for one showing cards,
+    // which are priced for this seat) while the seat's perspective is, or while it looks the same.
+    const mates = matesSame && entry ? entry.mates : [];
+    if (!matesSame) {
+      for (const mate of teamSeats) {
+        if (mate.id === seat.id) continue;
+        const shown = shownOf(mate, active);
+        const planned = plannedOf(mate, active);
+        const known = entry?.mates.find((m) => m.id === mate.id);
+        if (known && known.shown === shown && known.planned === planned) {
+          if (!perspectiveSame) known.view = this.repriced(known, seatChoices);
+          mates.push(known);
+        } else if (known && noCardsIn(known.view) && !shown?.length && !planned?.length) {
+          // Nothing shown before or now (a new round's empty lists): the same view.
+          known.shown = shown;
+          known.planned = planned;
+          mates.push(known);
+        } else mates.push({ id: mate.id, shown, planned, view: teammateView(seatChoices(), mate.id, shown, planned) });
+      }
+    } else if (!perspectiveSame) for (const known of mates) known.view = this.repriced(known, seatChoices);
+
     const prev = entry?.view;
-    const sameTeammates = prev !== undefined && sameItems(prev.teammates, teammates);
+    let teammates: TeammateView[] | undefined = prev?.teammates;
+    if (!teammates || teammates.length !== mates.length || mates.some((m, i) => m.view !== teammates?.[i]))
+      teammates = mates.map((m) => m.view);
     const view: SeatOwnView =
       prev &&
-      sameTeammates &&
+      prev.teammates === teammates &&
       prev.seatId === seat.id &&
       prev.name === seat.name &&
       prev.teamId === seat.teamId &&
@@ -671,24 +742,49 @@ class CachedViews implements ViewCache {
             selected: seat.selected,
             shown: seat.shown,
             energy,
-            teammates: sameTeammates && prev ? prev.teammates : teammates,
+            teammates,
           };
-    this.seats.set(seatId, {
-      seat,
-      reportsTo: team?.reportsTo,
-      phase: state.phase,
-      paused: state.paused,
-      round: state.round,
-      deals: state.deals,
-      deck: state.deck,
-      settings: state.settings,
-      handKey,
-      hand,
-      energy,
-      matesKey,
-      mates,
-      view,
-    });
+    if (entry) {
+      entry.seat = seat;
+      entry.reportsTo = team?.reportsTo;
+      entry.phase = state.phase;
+      entry.paused = state.paused;
+      entry.round = state.round;
+      entry.deals = state.deals;
+      entry.deck = state.deck;
+      entry.settings = state.settings;
+      entry.handKey = handKey;
+      entry.hand = hand;
+      entry.energy = energy;
+      entry.mates = mates;
+      entry.view = view;
+    } else
+      this.seats.set(seatId, {
+        seat,
+        reportsTo: team?.reportsTo,
+        phase: state.phase,
+        paused: state.paused,
+        round: state.round,
+        deals: state.deals,
+        deck: state.deck,
+        settings: state.settings,
+        handKey,
+        hand,
+        energy,
+        mates,
+        view,
+      });
     return view;
+  }
+
+  /**
+   * A teammate's view priced again for a seat whose perspective changed: the very same view while
+   * it shows no cards or its cards still look the same.
+   */
+  private repriced(known: MateEntry, seatChoices: () => SeatChoices): TeammateView {
+    const old = known.view;
+    if (noCardsIn(old)) return old;
+    const fresh = teammateView(seatChoices(), known.id, known.shown, known.planned);
+    return sameCards(old.shown, fresh.shown) && sameCards(old.planned, fresh.planned) ? old : fresh;
   }
 }
