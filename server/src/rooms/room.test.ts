@@ -36,7 +36,11 @@ class TestPeer implements Peer {
   ended = false;
   patches = 0;
 
-  push(event: string, payload: unknown): void {
+  /** JSON bytes of the payloads sent to this peer alone (not through `pushAll`). */
+  bytes = 0;
+
+  push(event: string, payload: unknown, shared = false): void {
+    if (!shared) this.bytes += JSON.stringify(payload).length;
     if (event === "session:ended") this.ended = true;
     if (event !== "view:patched" || !this.view) return;
     const push = payload as { base: number; version: number; ops: PatchOp[] };
@@ -313,6 +317,64 @@ describe("a room's fan-out", () => {
       ),
       { numRuns: 50 },
     );
+  });
+
+  it("encodes a reveal's board part once for a team of eight, not once per seat", async () => {
+    const calls: { peers: number; size: number }[] = [];
+    const { room } = await openRoom(
+      { rounds: 2, teamSize: 8, fillWithBots: false, timerSeconds: null },
+      {
+        pushAll: (peers, event, payload) => {
+          calls.push({ peers: peers.length, size: JSON.stringify(payload).length });
+          for (const peer of peers) (peer as TestPeer).push(event, payload, true);
+        },
+      },
+    );
+    const facilitator = new TestPeer();
+    facilitator.take(await room.facilitate("f".repeat(32), facilitator));
+    const host = new TestPeer();
+    host.take(await room.watch(host));
+    const players: TestPeer[] = [];
+    for (let i = 0; i < 8; i++) {
+      const peer = new TestPeer();
+      peer.take(await room.join(`Person ${i}`, `join-${String(i).padStart(6, "0")}`, peer));
+      players.push(peer);
+    }
+    await room.act("facilitator", "start-000001", { type: "game:start" });
+    await room.act("facilitator", "force-000001", { type: "round:forceReveal" });
+    expect(room.game.phase).toBe("planning");
+    // Each player plays what it can afford, so the reveal has every play to show.
+    for (const peer of players) {
+      const me = peer.view?.me;
+      if (!me) throw new Error("a player without a seat view");
+      for (const card of me.hand) {
+        const now = peer.view?.me?.hand.find((c) => c.id === card.id);
+        if (now?.problem !== null) continue;
+        await room.act(`seat:${me.seatId}`, `select-${me.seatId}-${card.id}`.slice(0, 64), {
+          type: "card:select",
+          seatId: me.seatId,
+          round: 1,
+          cardId: card.id,
+        });
+      }
+    }
+    calls.length = 0;
+    const ownBytes = players.map((peer) => peer.bytes);
+    for (const seatId of room.game.seatOrder)
+      await room.act(`seat:${seatId}`, `lock-${seatId.padStart(7, "0")}`, {
+        type: "seat:lockIn",
+        seatId,
+        round: 1,
+      });
+    expect(room.game.phase).toBe("revealed");
+    // Every play, score and meter: one payload for all ten sockets, each seat's cards after it.
+    const reveal = calls.filter((call) => call.size > 2 * 1024);
+    expect(reveal).toEqual([{ peers: 10, size: expect.any(Number) }]);
+    // No seat got the reveal's board part again in a payload of its own.
+    for (const [i, peer] of players.entries())
+      expect(peer.bytes - (ownBytes[i] as number)).toBeLessThan(reveal[0]?.size ?? 0);
+    await expectEveryViewFresh(room, [facilitator, host, ...players], "after the reveal");
+    room.close();
   });
 
   it("sends one board-only payload to everyone who sees only the board (an all-hands round)", async () => {

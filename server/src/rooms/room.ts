@@ -87,8 +87,13 @@ export interface RoomDeps {
 
 const AWAY_AFTER_MS = 10_000;
 const VACANT_AFTER_MS = 10_000;
-/** A board patch this big (JSON) goes to everyone once, with each seat's own part after it. */
-const SPLIT_BOARD_BYTES = 8 * 1024;
+/**
+ * A board patch this big (JSON) goes to everyone once, with each seat's own part after it: a
+ * reveal's plays and scores in a team of eight are 2–6 KB, and were encoded once per seat. The
+ * second patch costs a packet, not a write (each socket gets one write per tick); below this size
+ * encoding the board part again costs about as much.
+ */
+const SPLIT_BOARD_BYTES = 2 * 1024;
 const MAX_BOT_COMMANDS = 400;
 const MAX_CONFLICT_RETRIES = 5;
 
@@ -638,8 +643,8 @@ export class Room {
    * time when nothing the seat sees changed (then there is nothing to diff). Peers whose patch is
    * the board's alone and who start from the same version get one payload, encoded once; they are
    * sent first (the host screen and the facilitator are among them). When the board's part is big
-   * (a reveal in a room of many teams), every peer gets it that way, and a seat's own part follows
-   * as a second patch of the same version (`base` = `version`).
+   * (over 2 KB: a reveal), every peer gets it that way, and a seat's own part follows as a second
+   * patch of the same version (`base` = `version`).
    */
   private fanOut(): void {
     const room = this.roomInfo();

@@ -4,8 +4,8 @@
  * that loses a race reads what the other wrote and applies its own command after it.
  */
 import fs from "node:fs";
-import Database from "better-sqlite3";
 import { builtinDeck, RoomSettings } from "@boxless/shared";
+import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../clock";
 import { createLogger } from "../logger";

@@ -711,7 +711,13 @@ class CachedViews implements ViewCache {
           known.shown = shown;
           known.planned = planned;
           mates.push(known);
-        } else mates.push({ id: mate.id, shown, planned, view: teammateView(seatChoices(), mate.id, shown, planned) });
+        } else
+          mates.push({
+            id: mate.id,
+            shown,
+            planned,
+            view: teammateView(seatChoices(), mate.id, shown, planned),
+          });
       }
     } else if (!perspectiveSame) for (const known of mates) known.view = this.repriced(known, seatChoices);
 
