@@ -10,6 +10,7 @@ import {
   CreateRoomRequest,
   type CreateRoomResponse,
   checkDeck,
+  type DeckCheck,
   describeIssue,
   MAX_DECK_BYTES,
 } from "@boxless/shared";
@@ -71,6 +72,13 @@ async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
   }
 }
 
+/** The built-in deck never changes: it is checked once, not for every room that plays it. */
+let builtinChecked: DeckCheck | undefined;
+function builtinDeckCheck(): DeckCheck {
+  builtinChecked ??= checkDeck(builtinDeck);
+  return builtinChecked;
+}
+
 export function createRoutes(deps: RouteDeps) {
   const files = serveStatic(deps.clientDir);
   const bodyLimit = MAX_DECK_BYTES;
@@ -81,7 +89,7 @@ export function createRoutes(deps: RouteDeps) {
       throw new HttpProblem(429, "rate/limited", "Too many rooms created from your network; wait a minute.");
     const parsed = CreateRoomRequest.safeParse(await readJson(req, bodyLimit));
     if (!parsed.success) throw new HttpProblem(400, "request/invalid", describeIssue(parsed.error, "body"));
-    const checked = checkDeck(parsed.data.deck ?? builtinDeck);
+    const checked = parsed.data.deck ? checkDeck(parsed.data.deck) : builtinDeckCheck();
     if (!checked.ok)
       throw new HttpProblem(
         422,

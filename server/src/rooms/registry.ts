@@ -24,6 +24,8 @@ export class RoomRegistry {
   private readonly loading = new Map<string, Promise<Room | null>>();
   private checkpoint: ReturnType<typeof setInterval> | null = null;
   private readonly decks = new Map<string, Deck>();
+  /** Each deck object's JSON, its key in `decks` (worked out once per object). */
+  private readonly deckKeys = new WeakMap<Deck, string>();
   private readonly roomDeps: RoomDeps;
 
   constructor(private readonly deps: RoomDeps) {
@@ -39,7 +41,11 @@ export class RoomRegistry {
 
   /** The record with its deck shared with other rooms playing the same deck (decks never change). */
   private shareDeck(record: RoomRecord): RoomRecord {
-    const key = JSON.stringify(record.deck);
+    let key = this.deckKeys.get(record.deck);
+    if (key === undefined) {
+      key = JSON.stringify(record.deck);
+      this.deckKeys.set(record.deck, key);
+    }
     const known = this.decks.get(key);
     if (known) {
       // Most recently used last: the oldest is the first to go.
