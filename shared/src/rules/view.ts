@@ -210,9 +210,9 @@ function handView(
   before?: readonly CardView[],
 ): CardView[] {
   const { seat, index } = choices;
-  const poolMates = teamSeats.filter(
-    (m) => m.id !== seat.id && m.roles.length > 0 && sameRoles(m.roles, seat.roles),
-  );
+  const poolMates: Seat[] = [];
+  for (const m of teamSeats)
+    if (m.id !== seat.id && m.roles.length > 0 && sameRoles(m.roles, seat.roles)) poolMates.push(m);
   // Sized once: a hand that changed is kept until the next change, so it should hold no spare room.
   const hand: CardView[] = new Array(handIds.length);
   let count = 0;
@@ -220,8 +220,13 @@ function handView(
   for (const id of handIds) {
     const card = index.cards.get(id);
     if (!card) continue;
-    const taker = poolMates.find((m) => m.selected.includes(id));
-    const fresh = cardView(choices, card, taker ? taker.name : null);
+    let taker: string | null = null;
+    for (const m of poolMates)
+      if (m.selected.includes(id)) {
+        taker = m.name;
+        break;
+      }
+    const fresh = cardView(choices, card, taker);
     const old = before?.[count];
     if (old && sameCard(old, fresh)) hand[count++] = old;
     else {
@@ -430,6 +435,29 @@ function holdsAny(selected: readonly string[], hand: readonly string[]): boolean
   return false;
 }
 
+/** A seat's choices, worked out when first needed (`choicesNow`) and then kept. */
+interface LazyChoices {
+  state: GameState;
+  seat: Seat;
+  choices: SeatChoices | null;
+}
+
+function choicesNow(lazy: LazyChoices): SeatChoices {
+  lazy.choices ??= choicesOf(lazy.state, lazy.seat);
+  return lazy.choices;
+}
+
+function mateIn(mates: readonly MateEntry[], id: string): MateEntry | undefined {
+  for (const mate of mates) if (mate.id === id) return mate;
+  return undefined;
+}
+
+function sameViews(mates: readonly MateEntry[], views: readonly TeammateView[]): boolean {
+  if (mates.length !== views.length) return false;
+  for (let i = 0; i < mates.length; i++) if ((mates[i] as MateEntry).view !== views[i]) return false;
+  return true;
+}
+
 /** What a seat sees of one teammate, and what it was worked out from. */
 interface MateEntry {
   id: string;
@@ -515,7 +543,9 @@ class CachedViews implements ViewCache {
     for (const id of state.teamOrder) {
       const team = state.teams[id];
       if (!team) continue;
-      const seats = (byTeam.get(id) ?? NO_SEATS).map((seat) => this.summaryOf(seat));
+      const teamSeats = byTeam.get(id) ?? NO_SEATS;
+      const seats: SeatSummary[] = new Array(teamSeats.length);
+      for (let i = 0; i < teamSeats.length; i++) seats[i] = this.summaryOf(teamSeats[i] as Seat);
       const decided = state.round > 0 && team.reportingDecidedFor === state.round;
       const cached = this.teams.get(id);
       const sameSeats = sameItems(cached?.view.seats, seats);
@@ -661,11 +691,7 @@ class CachedViews implements ViewCache {
     if (perspectiveSame && matesSame && entry) return entry.view;
 
     // Worked out once for the seat when a card of its view is, not once per card.
-    let choices: SeatChoices | undefined;
-    const seatChoices = () => {
-      choices ??= choicesOf(state, seat);
-      return choices;
-    };
+    const lazy: LazyChoices = { state, seat, choices: null };
     let hand: CardView[];
     let energy: Energy;
     let handKey: unknown[];
@@ -682,8 +708,8 @@ class CachedViews implements ViewCache {
         handKey[k++] = mate.selected;
       }
       handKey.length = k;
-      hand = handView(seatChoices(), teamSeats, handIds, entry?.hand);
-      energy = seatChoices().energy;
+      hand = handView(choicesNow(lazy), teamSeats, handIds, entry?.hand);
+      energy = choicesNow(lazy).energy;
       const oldEnergy = entry?.energy;
       if (
         oldEnergy &&
@@ -702,9 +728,9 @@ class CachedViews implements ViewCache {
         if (mate.id === seat.id) continue;
         const shown = shownOf(mate, active);
         const planned = plannedOf(mate, active);
-        const known = entry?.mates.find((m) => m.id === mate.id);
+        const known = entry ? mateIn(entry.mates, mate.id) : undefined;
         if (known && known.shown === shown && known.planned === planned) {
-          if (!perspectiveSame) known.view = this.repriced(known, seatChoices);
+          if (!perspectiveSame) known.view = this.repriced(known, lazy);
           mates.push(known);
         } else if (known && noCardsIn(known.view) && !shown?.length && !planned?.length) {
           // Nothing shown before or now (a new round's empty lists): the same view.
@@ -716,15 +742,17 @@ class CachedViews implements ViewCache {
             id: mate.id,
             shown,
             planned,
-            view: teammateView(seatChoices(), mate.id, shown, planned),
+            view: teammateView(choicesNow(lazy), mate.id, shown, planned),
           });
       }
-    } else if (!perspectiveSame) for (const known of mates) known.view = this.repriced(known, seatChoices);
+    } else if (!perspectiveSame) for (const known of mates) known.view = this.repriced(known, lazy);
 
     const prev = entry?.view;
     let teammates: TeammateView[] | undefined = prev?.teammates;
-    if (!teammates || teammates.length !== mates.length || mates.some((m, i) => m.view !== teammates?.[i]))
-      teammates = mates.map((m) => m.view);
+    if (!teammates || !sameViews(mates, teammates)) {
+      teammates = new Array(mates.length);
+      for (let i = 0; i < mates.length; i++) teammates[i] = (mates[i] as MateEntry).view;
+    }
     const view: SeatOwnView =
       prev &&
       prev.teammates === teammates &&
@@ -787,10 +815,10 @@ class CachedViews implements ViewCache {
    * A teammate's view priced again for a seat whose perspective changed: the very same view while
    * it shows no cards or its cards still look the same.
    */
-  private repriced(known: MateEntry, seatChoices: () => SeatChoices): TeammateView {
+  private repriced(known: MateEntry, lazy: LazyChoices): TeammateView {
     const old = known.view;
     if (noCardsIn(old)) return old;
-    const fresh = teammateView(seatChoices(), known.id, known.shown, known.planned);
+    const fresh = teammateView(choicesNow(lazy), known.id, known.shown, known.planned);
     return sameCards(old.shown, fresh.shown) && sameCards(old.planned, fresh.planned) ? old : fresh;
   }
 }
