@@ -447,6 +447,13 @@ function choicesNow(lazy: LazyChoices): SeatChoices {
   return lazy.choices;
 }
 
+/** `others` becomes the seat's teammates in `teamSeats`, in order (changed in place). */
+function rememberTeammates(others: Seat[], seat: Seat, teamSeats: readonly Seat[]): void {
+  let j = 0;
+  for (const mate of teamSeats) if (mate.id !== seat.id) others[j++] = mate;
+  others.length = j;
+}
+
 function mateIn(mates: readonly MateEntry[], id: string): MateEntry | undefined {
   for (const mate of mates) if (mate.id === id) return mate;
   return undefined;
@@ -476,8 +483,10 @@ interface SeatEntry {
   deals: GameState["deals"];
   deck: Deck;
   settings: GameState["settings"];
-  /** For each teammate whose choices this seat's hand and energy depend on: id, name, roles, choices. */
-  handKey: unknown[];
+  /** The seat's teammates, in seat order, as they were when this entry was last brought up to date. */
+  others: Seat[];
+  /** For each of `others`: whether this seat's hand and energy depend on its choices. */
+  relevant: boolean[];
   hand: CardView[];
   energy: Energy;
   /** Each teammate, in seat order, with its shown cards and a bot's plan (null when not shown). */
@@ -640,7 +649,8 @@ class CachedViews implements ViewCache {
     const handIds = active ? handOf(state, seat) : NO_CARDS;
     const entry = this.seats.get(seatId);
 
-    // The seat's perspective: itself, the game's phase and deal, and teammates its hand depends on.
+    // The seat's perspective: itself, the game's phase and deal, and the teammates its hand depends
+    // on (sharing a role, or holding one of its cards): their names, roles and choices.
     let perspectiveSame =
       entry !== undefined &&
       entry.seat === seat &&
@@ -651,63 +661,66 @@ class CachedViews implements ViewCache {
       entry.deals === state.deals &&
       entry.deck === state.deck &&
       entry.settings === state.settings;
-    if (perspectiveSame && entry) {
-      const key = entry.handKey;
-      let k = 0;
-      for (const mate of teamSeats) {
-        if (mate.id === seat.id || !(shareCards(mate, seat) || holdsAny(mate.selected, handIds))) continue;
-        if (
-          key[k] !== mate.id ||
-          key[k + 1] !== mate.name ||
-          key[k + 2] !== mate.roles ||
-          key[k + 3] !== mate.selected
-        ) {
-          perspectiveSame = false;
-          break;
-        }
-        k += 4;
-      }
-      if (k !== key.length) perspectiveSame = false;
-    }
-    // What the seat sees of each teammate: the same teammates, each showing the same cards and plan.
+    // And what it sees of each teammate: the same teammates, showing the same cards and plan. A
+    // teammate whose seat is the very object it was last time changed nothing of either (while the
+    // phase is the same); only the others are looked at.
     let matesSame = entry !== undefined;
+    let teammateChanged = false;
     if (entry) {
-      let k = 0;
+      const samePhase = entry.phase === state.phase;
+      const { others, relevant, mates } = entry;
+      let j = 0;
       for (const mate of teamSeats) {
         if (mate.id === seat.id) continue;
-        const known = entry.mates[k++];
-        if (
-          !known ||
-          known.id !== mate.id ||
-          known.shown !== shownOf(mate, active) ||
-          known.planned !== plannedOf(mate, active)
-        ) {
+        const old = others[j];
+        const known = mates[j];
+        const wasRelevant = relevant[j];
+        j++;
+        if (old === mate && samePhase) continue;
+        teammateChanged = true;
+        if (!old || !known || old.id !== mate.id) {
+          perspectiveSame = false;
           matesSame = false;
           break;
         }
+        if (known.shown !== shownOf(mate, active) || known.planned !== plannedOf(mate, active))
+          matesSame = false;
+        if (perspectiveSame) {
+          const isRelevant = shareCards(mate, seat) || holdsAny(mate.selected, handIds);
+          if (
+            isRelevant !== wasRelevant ||
+            (isRelevant &&
+              (old.name !== mate.name || old.roles !== mate.roles || old.selected !== mate.selected))
+          )
+            perspectiveSame = false;
+        }
+        if (!perspectiveSame && !matesSame) break;
       }
-      if (k !== entry.mates.length) matesSame = false;
+      if (j !== others.length) {
+        perspectiveSame = false;
+        matesSame = false;
+      }
     }
-    if (perspectiveSame && matesSame && entry) return entry.view;
+    if (perspectiveSame && matesSame && entry) {
+      if (teammateChanged) rememberTeammates(entry.others, seat, teamSeats);
+      return entry.view;
+    }
 
     // Worked out once for the seat when a card of its view is, not once per card.
     const lazy: LazyChoices = { state, seat, choices: null };
     let hand: CardView[];
     let energy: Energy;
-    let handKey: unknown[];
+    const others = entry?.others ?? [];
+    const relevant = entry?.relevant ?? [];
+    rememberTeammates(others, seat, teamSeats);
     if (perspectiveSame && entry) {
-      ({ hand, energy, handKey } = entry);
+      ({ hand, energy } = entry);
     } else {
-      handKey = entry?.handKey ?? [];
-      let k = 0;
-      for (const mate of teamSeats) {
-        if (mate.id === seat.id || !(shareCards(mate, seat) || holdsAny(mate.selected, handIds))) continue;
-        handKey[k++] = mate.id;
-        handKey[k++] = mate.name;
-        handKey[k++] = mate.roles;
-        handKey[k++] = mate.selected;
+      relevant.length = others.length;
+      for (let i = 0; i < others.length; i++) {
+        const mate = others[i] as Seat;
+        relevant[i] = shareCards(mate, seat) || holdsAny(mate.selected, handIds);
       }
-      handKey.length = k;
       hand = handView(choicesNow(lazy), teamSeats, handIds, entry?.hand);
       energy = choicesNow(lazy).energy;
       const oldEnergy = entry?.energy;
@@ -787,7 +800,8 @@ class CachedViews implements ViewCache {
       entry.deals = state.deals;
       entry.deck = state.deck;
       entry.settings = state.settings;
-      entry.handKey = handKey;
+      entry.others = others;
+      entry.relevant = relevant;
       entry.hand = hand;
       entry.energy = energy;
       entry.mates = mates;
@@ -802,7 +816,8 @@ class CachedViews implements ViewCache {
         deals: state.deals,
         deck: state.deck,
         settings: state.settings,
-        handKey,
+        others,
+        relevant,
         hand,
         energy,
         mates,
