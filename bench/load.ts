@@ -17,7 +17,9 @@
  *   sampled each second), errors, and, for the server, acked player actions against the entries
  *   found in its SQLite log afterwards.
  * - `saturation` keeps the rooms and steps the pace up (each step 30 % shorter intervals) until the
- *   ack p99 passes 100 ms, for both targets: the saturation point is the highest acked rate whose
+ *   ack p99 passes 100 ms, then halves the gap between the last step under it and the first over
+ *   it (`--refine-steps`, each after a few unmeasured seconds at its pace so that the backlog of
+ *   the step over the limit is gone), for both targets: the saturation point is the highest acked rate whose
  *   p99 stayed under it.
  * - `soak` plays at the set pace for 10 minutes against the server and prints its resident memory
  *   minute by minute, and its growth.
@@ -45,6 +47,8 @@ const RELAY_FILE = path.join(root, "bench/relay.ts");
 const SERVER_FILE = path.join(root, "server/src/main.ts");
 const DRAIN_MS = 10_000;
 const SETUP_TIMEOUT_MS = 150_000;
+/** Unmeasured seconds at a refining step's pace before it is measured (the backlog drains). */
+const REFINE_SETTLE_S = 5;
 /** The ack p99 that marks saturation. */
 const SATURATION_P99_MS = 100;
 
@@ -63,6 +67,7 @@ interface Options {
   cpuProf: boolean;
   stepS: number;
   maxSteps: number;
+  refineSteps: number;
   p99Ms: number;
   warmupS: number;
 }
@@ -81,6 +86,8 @@ export const LOAD_USAGE = [
   "  --cpu-prof         profile the targets (node --cpu-prof) and print their top functions in the window",
   "  --step-s S         saturation: seconds per step (default 15)",
   "  --max-steps K      saturation: steps at most (default 8; each 30 % shorter intervals)",
+  "  --refine-steps K   saturation: steps that halve the gap between the last pace under the",
+  "                     limit and the first over it (default 2; 0 to keep the 30 % steps)",
   "  --p99-ms MS        saturation: the ack p99 that counts as saturated (default 100)",
   "  --warmup-s S       saturation: unmeasured seconds at the first pace, so that the rooms'",
   "                     rounds drift apart (they all start together) (default 30)",
@@ -101,6 +108,7 @@ function parseOptions(args: readonly string[], part: Part): Options {
       "only",
       "step-s",
       "max-steps",
+      "refine-steps",
       "p99-ms",
       "warmup-s",
     ],
@@ -125,6 +133,7 @@ function parseOptions(args: readonly string[], part: Part): Options {
     cpuProf: given.has("cpu-prof"),
     stepS: int("step-s", quick ? 8 : 15, 2, 600),
     maxSteps: int("max-steps", 8, 1, 30),
+    refineSteps: int("refine-steps", 2, 0, 10),
     p99Ms: int("p99-ms", SATURATION_P99_MS, 1, 60_000),
     warmupS: int("warmup-s", quick ? 5 : 30, 0, 3_600),
   };
@@ -709,7 +718,7 @@ export async function runSaturationBench(args: readonly string[] = []): Promise<
     header("Saturation bench", options, [
       [
         "steps",
-        `${options.warmupS} s of warm-up, then ${options.stepS} s each, intervals from ${fmt(options.intervalMs)} ms down by 30 % a step, until the ack p99 passes ${options.p99Ms} ms (at most ${options.maxSteps} steps)`,
+        `${options.warmupS} s of warm-up, then ${options.stepS} s each, intervals from ${fmt(options.intervalMs)} ms down by 30 % a step, until the ack p99 passes ${options.p99Ms} ms (at most ${options.maxSteps} steps); then ${options.refineSteps} step(s) halving the gap, each after ${REFINE_SETTLE_S} s unmeasured`,
       ],
     ]),
   );
@@ -744,16 +753,20 @@ export async function runSaturationBench(args: readonly string[] = []): Promise<
           "errors",
         ],
       ];
-      let interval = options.intervalMs;
-      let best: Measured | null = null;
-      let over: Measured | null = null;
-      for (let step = 0; step < options.maxSteps; step++) {
-        const m = await harness.window(Math.round(interval), options.stepS);
+      let best = null as Measured | null;
+      let over = null as Measured | null;
+      /** The fastest pace (shortest interval) under the limit, and the slowest over it. */
+      let passed = null as number | null;
+      /** Windows not measured (a refining step's settling), counted only for acked vs logged. */
+      const unmeasured: Measured[] = [];
+      const measure = async (interval: number, refining: boolean): Promise<boolean> => {
+        if (refining) unmeasured.push(await harness.window(interval, REFINE_SETTLE_S));
+        const m = await harness.window(interval, options.stepS);
         steps.push(m);
         const f = figures(m);
         const p99 = percentile(f.ack, 99);
         rows.push([
-          fmt(m.intervalMs),
+          `${fmt(m.intervalMs)}${refining ? " (refining)" : ""}`,
           fmt((options.rooms * options.seats * 1000) / m.intervalMs),
           fmt(f.rate, 0),
           ms(percentile(f.ack, 50)),
@@ -768,15 +781,29 @@ export async function runSaturationBench(args: readonly string[] = []): Promise<
         ]);
         console.log(table(rows.slice(-1)));
         if (p99 > options.p99Ms || Number.isNaN(p99)) {
-          over = m;
-          break;
+          if (!over || m.intervalMs > over.intervalMs) over = m;
+          return false;
         }
         if (!best || f.rate > figures(best).rate) best = m;
+        if (passed === null || m.intervalMs < passed) passed = m.intervalMs;
+        return true;
+      };
+      let interval = options.intervalMs;
+      for (let step = 0; step < options.maxSteps; step++) {
+        if (!(await measure(Math.round(interval), false))) break;
         interval *= 0.7;
       }
-      const { log } = await harness.close(warmup ? [warmup, ...steps] : steps);
+      // The 30 % steps only bracket the point: halve the gap (in pace) between the last under the
+      // limit and the first over it.
+      for (let step = 0; step < options.refineSteps && passed !== null && over; step++) {
+        const between = Math.round(Math.sqrt(passed * over.intervalMs));
+        if (between >= passed || between <= over.intervalMs) break;
+        await measure(between, true);
+      }
+      const every = [...(warmup ? [warmup] : []), ...unmeasured, ...steps];
+      const { log } = await harness.close(every);
       console.log(`\n${table(rows)}`);
-      const acked = [...(warmup ? [warmup] : []), ...steps].reduce((n, m) => n + figures(m).acked, 0);
+      const acked = every.reduce((n, m) => n + figures(m).acked, 0);
       if (log)
         console.log(
           `  acked vs logged over the warm-up and every step: ${fmt(acked)} vs ${fmt(log.matched)}${log.matched === acked ? " ✓" : " ✗"}`,
