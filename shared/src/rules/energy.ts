@@ -20,10 +20,18 @@ export function twistEffects(state: GameState): readonly TwistEffect[] {
   return currentScenario(state)?.twist?.effects ?? [];
 }
 
-export function frozenRoles(effects: readonly TwistEffect[]): Set<Role> {
-  const out = new Set<Role>();
-  for (const e of effects) if (e.kind === "roleFrozen") out.add(e.role);
-  return out;
+/** Twist effects belong to the deck and never change: each list's frozen roles are worked out once. */
+const frozenByEffects = new WeakMap<readonly TwistEffect[], ReadonlySet<Role>>();
+
+export function frozenRoles(effects: readonly TwistEffect[]): ReadonlySet<Role> {
+  let frozen = frozenByEffects.get(effects);
+  if (!frozen) {
+    const out = new Set<Role>();
+    for (const e of effects) if (e.kind === "roleFrozen") out.add(e.role);
+    frozen = out;
+    frozenByEffects.set(effects, frozen);
+  }
+  return frozen;
 }
 
 /** Seats that wear the same set of roles in a team share one energy budget. */
@@ -38,7 +46,8 @@ export function budgetFor(
   effects: readonly TwistEffect[],
 ): number {
   const frozen = frozenRoles(effects);
-  const active = roles.filter((r) => !frozen.has(r)).length;
+  let active = 0;
+  for (const role of roles) if (!frozen.has(role)) active++;
   if (active === 0) return 0;
   let delta = 0;
   for (const e of effects) if (e.kind === "energyDelta") delta += e.delta;
@@ -96,12 +105,19 @@ export interface Energy {
 export function energyOf(state: GameState, seatId: string): Energy {
   const seat = state.seats[seatId];
   if (!seat?.teamId) return { budget: 0, spent: 0, left: 0 };
-  const budget = budgetFor(seat.roles, state.settings.energyPerRole, twistEffects(state));
+  const effects = twistEffects(state);
+  const budget = budgetFor(seat.roles, state.settings.energyPerRole, effects);
+  // What playsOf would price, summed without making the plays.
+  const index = indexDeck(state.deck);
+  const reportsTo = state.teams[seat.teamId]?.reportsTo ?? null;
   let spent = 0;
   for (const id of state.seatOrder) {
     const mate = state.seats[id];
     if (!mate || mate.teamId !== seat.teamId || !sameRoles(mate.roles, seat.roles)) continue;
-    for (const play of playsOf(state, mate)) spent += play.cost;
+    for (const cardId of mate.selected) {
+      const card = index.cards.get(cardId);
+      if (card) spent += cardCost(index, mate, card, reportsTo, effects);
+    }
   }
   return { budget, spent, left: budget - spent };
 }
