@@ -64,6 +64,21 @@ afterEach(async () => {
   for (const store of stores.splice(0)) await store.close();
 });
 
+/** The facilitator, the host screen and `people` players (Person 0, 1, …), attached to `room`. */
+async function fillRoom(room: Room, people: number) {
+  const facilitator = new TestPeer();
+  facilitator.take(await room.facilitate("f".repeat(32), facilitator));
+  const host = new TestPeer();
+  host.take(await room.watch(host));
+  const players: TestPeer[] = [];
+  for (let i = 0; i < people; i++) {
+    const peer = new TestPeer();
+    peer.take(await room.join(`Person ${i}`, `join-${String(i).padStart(6, "0")}`, peer));
+    players.push(peer);
+  }
+  return { facilitator, host, players };
+}
+
 async function openRoom(settings: RoomSettingsInput, deps: Partial<RoomDeps> = {}) {
   const store = new SqliteRoomStore(":memory:");
   stores.push(store);
@@ -330,16 +345,7 @@ describe("a room's fan-out", () => {
         },
       },
     );
-    const facilitator = new TestPeer();
-    facilitator.take(await room.facilitate("f".repeat(32), facilitator));
-    const host = new TestPeer();
-    host.take(await room.watch(host));
-    const players: TestPeer[] = [];
-    for (let i = 0; i < 8; i++) {
-      const peer = new TestPeer();
-      peer.take(await room.join(`Person ${i}`, `join-${String(i).padStart(6, "0")}`, peer));
-      players.push(peer);
-    }
+    const { facilitator, host, players } = await fillRoom(room, 8);
     await room.act("facilitator", "start-000001", { type: "game:start" });
     await room.act("facilitator", "force-000001", { type: "round:forceReveal" });
     expect(room.game.phase).toBe("planning");
@@ -388,16 +394,7 @@ describe("a room's fan-out", () => {
         },
       },
     );
-    const facilitator = new TestPeer();
-    facilitator.take(await room.facilitate("f".repeat(32), facilitator));
-    const host = new TestPeer();
-    host.take(await room.watch(host));
-    const players: TestPeer[] = [];
-    for (let i = 0; i < 200; i++) {
-      const peer = new TestPeer();
-      peer.take(await room.join(`Person ${i}`, `join-${String(i).padStart(6, "0")}`, peer));
-      players.push(peer);
-    }
+    const { facilitator, host, players } = await fillRoom(room, 200);
     expect(room.game.teamOrder).toHaveLength(40);
     await room.act("facilitator", "start-000001", { type: "game:start" });
     await room.act("facilitator", "force-000001", { type: "round:forceReveal" });

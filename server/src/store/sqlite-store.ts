@@ -9,7 +9,7 @@
  * transaction commits right after the event loop has handled that turn's input (`setImmediate`).
  * Each append resolves only then, so nothing is acknowledged before it is committed. Under load a
  * turn carries several rooms' actions, and one commit (its locks and its WAL header) serves them
- * all. The other methods commit what is waiting first.
+ * all. The methods that write, or read the log, commit what is waiting first.
  *
  * Checkpoints (copying the WAL back into the database file, with an fsync) are not left to the
  * commit that happens to cross SQLite's threshold: that would stall the event loop, and every ack
@@ -242,15 +242,15 @@ export class SqliteRoomStore implements RoomStore {
   private readonly commitWaiting = (): void => {
     this.commitScheduled = false;
     if (!this.db.open || !this.db.inTransaction) return;
-    const waiting = this.waiting;
-    this.waiting = [];
     try {
       this.statements.commit.run();
     } catch (error) {
       if (this.db.inTransaction) this.statements.rollback.run();
-      for (const append of waiting) append.reject(error);
+      this.failWaiting(error);
       return;
     }
+    const waiting = this.waiting;
+    this.waiting = [];
     for (const append of waiting) append.resolve(APPENDED);
   };
 

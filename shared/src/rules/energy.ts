@@ -82,16 +82,26 @@ export function cardCost(
   return Math.max(0, cost);
 }
 
-/** The given cards of a seat (its chosen ones by default) as plays, each with what it costs that seat now. */
-export function playsOf(state: GameState, seat: Seat, cardIds: readonly string[] = seat.selected): Play[] {
+/** Each of the given cards (those in the deck) with what it costs `seat` now, in order. */
+function priceCards(
+  state: GameState,
+  seat: Seat,
+  cardIds: readonly string[],
+  each: (cardId: string, cost: number) => void,
+): void {
   const index = indexDeck(state.deck);
   const reportsTo = (seat.teamId ? state.teams[seat.teamId]?.reportsTo : null) ?? null;
   const effects = twistEffects(state);
-  const out: Play[] = [];
   for (const cardId of cardIds) {
     const card = index.cards.get(cardId);
-    if (card) out.push({ seatId: seat.id, cardId, cost: cardCost(index, seat, card, reportsTo, effects) });
+    if (card) each(cardId, cardCost(index, seat, card, reportsTo, effects));
   }
+}
+
+/** The given cards of a seat (its chosen ones by default) as plays, each with what it costs that seat now. */
+export function playsOf(state: GameState, seat: Seat, cardIds: readonly string[] = seat.selected): Play[] {
+  const out: Play[] = [];
+  priceCards(state, seat, cardIds, (cardId, cost) => out.push({ seatId: seat.id, cardId, cost }));
   return out;
 }
 
@@ -107,17 +117,15 @@ export function energyOf(state: GameState, seatId: string): Energy {
   if (!seat?.teamId) return { budget: 0, spent: 0, left: 0 };
   const effects = twistEffects(state);
   const budget = budgetFor(seat.roles, state.settings.energyPerRole, effects);
-  // What playsOf would price, summed without making the plays.
-  const index = indexDeck(state.deck);
-  const reportsTo = state.teams[seat.teamId]?.reportsTo ?? null;
+  // What playsOf prices the pool's choices at, summed without making the plays.
   let spent = 0;
+  const add = (_cardId: string, cost: number) => {
+    spent += cost;
+  };
   for (const id of state.seatOrder) {
     const mate = state.seats[id];
     if (!mate || mate.teamId !== seat.teamId || !sameRoles(mate.roles, seat.roles)) continue;
-    for (const cardId of mate.selected) {
-      const card = index.cards.get(cardId);
-      if (card) spent += cardCost(index, mate, card, reportsTo, effects);
-    }
+    priceCards(state, mate, mate.selected, add);
   }
   return { budget, spent, left: budget - spent };
 }

@@ -791,38 +791,25 @@ class CachedViews implements ViewCache {
             energy,
             teammates,
           };
-    if (entry) {
-      entry.seat = seat;
-      entry.reportsTo = team?.reportsTo;
-      entry.phase = state.phase;
-      entry.paused = state.paused;
-      entry.round = state.round;
-      entry.deals = state.deals;
-      entry.deck = state.deck;
-      entry.settings = state.settings;
-      entry.others = others;
-      entry.relevant = relevant;
-      entry.hand = hand;
-      entry.energy = energy;
-      entry.mates = mates;
-      entry.view = view;
-    } else
-      this.seats.set(seatId, {
-        seat,
-        reportsTo: team?.reportsTo,
-        phase: state.phase,
-        paused: state.paused,
-        round: state.round,
-        deals: state.deals,
-        deck: state.deck,
-        settings: state.settings,
-        others,
-        relevant,
-        hand,
-        energy,
-        mates,
-        view,
-      });
+    const next: SeatEntry = {
+      seat,
+      reportsTo: team?.reportsTo,
+      phase: state.phase,
+      paused: state.paused,
+      round: state.round,
+      deals: state.deals,
+      deck: state.deck,
+      settings: state.settings,
+      others,
+      relevant,
+      hand,
+      energy,
+      mates,
+      view,
+    };
+    // The entry itself is kept (and changed) rather than replaced: it lives as long as the seat.
+    if (entry) Object.assign(entry, next);
+    else this.seats.set(seatId, next);
     return view;
   }
 
