@@ -187,6 +187,9 @@ function coordinatedPlan(state: GameState, seat: Seat): string[] {
   if (!ctx) return [];
   const free: Seat[] = [];
   const fixed: Play[] = [];
+  // A person's choices the bot does not count on (not shown yet) still take their cards: the
+  // engine refuses a card a teammate has chosen, and the seat's own hand says so.
+  const taken: string[] = [];
   for (const mate of seatsOfTeam(state, seat.teamId)) {
     if (mate.roles.length === 0) continue;
     const plan = mate.id === seat.id || (mate.bot === "coordinated" && !mate.locked);
@@ -195,8 +198,9 @@ function coordinatedPlan(state: GameState, seat: Seat): string[] {
       continue;
     }
     fixed.push(...playsOf(state, mate, mate.bot || mate.locked ? mate.selected : mate.shown));
+    taken.push(...mate.selected);
   }
-  const { plays } = teamSearch(state, ctx, free, fixed);
+  const { plays } = teamSearch(state, ctx, free, fixed, taken);
   return plays.filter((p) => p.seatId === seat.id).map((p) => p.cardId);
 }
 
@@ -206,9 +210,10 @@ export function teamSearch(
   ctx: RoundContext,
   free: readonly Seat[],
   fixed: readonly Play[],
+  alsoTaken: readonly string[] = [],
 ): { plays: Play[]; value: number } {
   const index = indexDeck(state.deck);
-  const taken = new Set(fixed.map((p) => p.cardId));
+  const taken = new Set([...fixed.map((p) => p.cardId), ...alsoTaken]);
   const options = free.flatMap((seat) => optionsFor(state, seat, taken));
   const budgets = poolBudgets(state, free, fixed);
   const roundsAfter = state.settings.rounds - state.round;

@@ -397,7 +397,22 @@ describe("random command sequences", () => {
           }
         }
       }),
-      { numRuns: 100 },
+      {
+        numRuns: 100,
+        examples: [
+          // A person wearing two roles chose a card, unshown: a coordinated bot once planned it too.
+          [
+            [
+              "planning, two teams of 4 with bots",
+              [
+                { kind: "command", command: { type: "seat:assign", seatId: "s5", roles: ["cm", "pm"] } },
+                { kind: "own-card", type: "card:select", seatId: "s5", pick: 25 },
+              ],
+            ],
+            0,
+          ],
+        ],
+      },
     );
   });
 });
