@@ -162,6 +162,32 @@ describe("the SQLite action log", () => {
     expect(entries.at(-1)?.seq).toBe(3_000);
   });
 
+  it("keeps the WAL from growing under writes that never pause: the writer rewinds it", async () => {
+    // Under steady load a write transaction opens again right after each commit, so the WAL is
+    // never wholly checkpointed when one begins, and SQLite alone would never rewind it: this
+    // test's WAL grew past 250 MB before the writer took part.
+    const file = tempDbFile();
+    const store = open(file, { checkpointEveryMs: 20, walRestartFrames: 256 });
+    await store.createRoom(record);
+    const walBytes = () => (fs.existsSync(`${file}-wal`) ? fs.statSync(`${file}-wal`).size : 0);
+    // Every append is its own commit here, a WAL frame (4 KB) or more each: 120 MB of frames.
+    const total = 30_000;
+    let largestLater = 0;
+    for (let seq = 1; seq <= total; seq++) {
+      const big = { ...entry(seq, "Ann"), ack: { note: "x".repeat(1_000) } };
+      expect(await store.append(record.code, big)).toEqual({ ok: true });
+      if (seq > total / 2 && seq % 100 === 0) largestLater = Math.max(largestLater, walBytes());
+    }
+    // Rewound, the file is cut back to (and then reused within) SQLite's journal_size_limit.
+    expect(largestLater).toBeGreaterThan(0);
+    expect(largestLater).toBeLessThanOrEqual(17 * 1024 * 1024);
+    await store.close();
+    const again = open(file, { checkpointEveryMs: 0 });
+    const entries = await again.entries(record.code);
+    expect(entries).toHaveLength(total);
+    expect(entries.at(-1)?.seq).toBe(total);
+  });
+
   it("lets two rooms share one log: the slower writer catches up instead of overwriting", async () => {
     const file = tempDbFile();
     const deps = (store: SqliteRoomStore) => ({
