@@ -82,27 +82,31 @@ export function cardCost(
   return Math.max(0, cost);
 }
 
-/** Each of the given cards (those in the deck) with what it costs `seat` now, in order. */
-function priceCards(
-  state: GameState,
-  seat: Seat,
-  cardIds: readonly string[],
-  each: (cardId: string, cost: number) => void,
-): void {
+/**
+ * What the given cards (those in the deck) cost `seat` now, in all; each is added to `plays` (in
+ * order) when it is given. One loop for plays and energy, with no callback: under tsx a named
+ * closure made per call costs an `Object.defineProperty`.
+ */
+function priceCards(state: GameState, seat: Seat, cardIds: readonly string[], plays?: Play[]): number {
   const index = indexDeck(state.deck);
   const reportsTo = (seat.teamId ? state.teams[seat.teamId]?.reportsTo : null) ?? null;
   const effects = twistEffects(state);
+  let total = 0;
   for (const cardId of cardIds) {
     const card = index.cards.get(cardId);
-    if (card) each(cardId, cardCost(index, seat, card, reportsTo, effects));
+    if (!card) continue;
+    const cost = cardCost(index, seat, card, reportsTo, effects);
+    total += cost;
+    plays?.push({ seatId: seat.id, cardId, cost });
   }
+  return total;
 }
 
 /** The given cards of a seat (its chosen ones by default) as plays, each with what it costs that seat now. */
 export function playsOf(state: GameState, seat: Seat, cardIds: readonly string[] = seat.selected): Play[] {
-  const out: Play[] = [];
-  priceCards(state, seat, cardIds, (cardId, cost) => out.push({ seatId: seat.id, cardId, cost }));
-  return out;
+  const plays: Play[] = [];
+  priceCards(state, seat, cardIds, plays);
+  return plays;
 }
 
 export interface Energy {
@@ -119,13 +123,10 @@ export function energyOf(state: GameState, seatId: string): Energy {
   const budget = budgetFor(seat.roles, state.settings.energyPerRole, effects);
   // What playsOf prices the pool's choices at, summed without making the plays.
   let spent = 0;
-  const add = (_cardId: string, cost: number) => {
-    spent += cost;
-  };
   for (const id of state.seatOrder) {
     const mate = state.seats[id];
     if (!mate || mate.teamId !== seat.teamId || !sameRoles(mate.roles, seat.roles)) continue;
-    priceCards(state, mate, mate.selected, add);
+    spent += priceCards(state, mate, mate.selected);
   }
   return { budget, spent, left: budget - spent };
 }
