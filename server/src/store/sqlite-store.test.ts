@@ -46,6 +46,12 @@ const entry = (seq: number, name: string): LogEntry => ({
   ack: { seatId: `s${seq}`, seatToken: `token-${seq}-${"t".repeat(20)}` },
 });
 
+/** An entry of ~1 KB, so that the WAL grows quickly. */
+const bigEntry = (seq: number): LogEntry => ({ ...entry(seq, "Ann"), ack: { note: "x".repeat(1_000) } });
+
+/** The size of a database file's WAL, 0 when there is none. */
+const walBytes = (file: string) => (fs.existsSync(`${file}-wal`) ? fs.statSync(`${file}-wal`).size : 0);
+
 describe("the SQLite action log", () => {
   it("keeps entries in order and refuses a sequence number that is taken", async () => {
     const store = open();
@@ -141,21 +147,19 @@ describe("the SQLite action log", () => {
     const file = tempDbFile();
     const store = open(file, { checkpointEveryMs: 20 });
     await store.createRoom(record);
-    const walBytes = () => (fs.existsSync(`${file}-wal`) ? fs.statSync(`${file}-wal`).size : 0);
     let largest = 0;
     // 3,000 entries of ~1 KB: with no checkpoint at all the WAL would pass 12 MB.
     for (let seq = 1; seq <= 3_000; seq++) {
-      const big = { ...entry(seq, "Ann"), ack: { note: "x".repeat(1_000) } };
-      expect(await store.append(record.code, big)).toEqual({ ok: true });
+      expect(await store.append(record.code, bigEntry(seq))).toEqual({ ok: true });
       if (seq % 100 === 0) {
-        largest = Math.max(largest, walBytes());
+        largest = Math.max(largest, walBytes(file));
         await new Promise((resolve) => setTimeout(resolve, 60));
       }
     }
     expect(largest).toBeGreaterThan(0);
     expect(largest).toBeLessThan(4_000_000);
     await store.close();
-    expect(walBytes()).toBe(0);
+    expect(walBytes(file)).toBe(0);
     const again = open(file, { checkpointEveryMs: 0 });
     const entries = await again.entries(record.code);
     expect(entries).toHaveLength(3_000);
@@ -169,14 +173,12 @@ describe("the SQLite action log", () => {
     const file = tempDbFile();
     const store = open(file, { checkpointEveryMs: 20, walRestartFrames: 256 });
     await store.createRoom(record);
-    const walBytes = () => (fs.existsSync(`${file}-wal`) ? fs.statSync(`${file}-wal`).size : 0);
     // Every append is its own commit here, a WAL frame (4 KB) or more each: 120 MB of frames.
     const total = 30_000;
     let largestLater = 0;
     for (let seq = 1; seq <= total; seq++) {
-      const big = { ...entry(seq, "Ann"), ack: { note: "x".repeat(1_000) } };
-      expect(await store.append(record.code, big)).toEqual({ ok: true });
-      if (seq > total / 2 && seq % 100 === 0) largestLater = Math.max(largestLater, walBytes());
+      expect(await store.append(record.code, bigEntry(seq))).toEqual({ ok: true });
+      if (seq > total / 2 && seq % 100 === 0) largestLater = Math.max(largestLater, walBytes(file));
     }
     // Rewound, the file is cut back to (and then reused within) SQLite's journal_size_limit.
     expect(largestLater).toBeGreaterThan(0);
