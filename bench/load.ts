@@ -89,8 +89,9 @@ export const LOAD_USAGE = [
   "  --refine-steps K   saturation: steps that halve the gap between the last pace under the",
   "                     limit and the first over it (default 2; 0 to keep the 30 % steps)",
   "  --p99-ms MS        saturation: the ack p99 that counts as saturated (default 100)",
-  "  --warmup-s S       saturation: unmeasured seconds at the first pace, so that the rooms'",
-  "                     rounds drift apart (they all start together) (default 30)",
+  "  --warmup-s S       load and saturation: unmeasured seconds at the (first) pace before the",
+  "                     window, so that the rooms' rounds drift apart (they all start together)",
+  "                     and the target's code is warm (default 30; --quick 5)",
 ].join("\n");
 
 type Part = "load" | "saturation" | "soak";
@@ -533,8 +534,10 @@ function column(
   m: Measured,
   options: Options,
   log: { logged: number; matched: number } | null,
+  warmup: Measured | null = null,
 ): Map<string, string> {
   const f = figures(m);
+  const w = warmup ? figures(warmup) : null;
   const { sum, acked, ack, fanout } = f;
   const out = new Map<string, string>();
   out.set("player actions acked", fmt(acked));
@@ -576,10 +579,20 @@ function column(
       : "–",
   );
   out.set("errors", fmt(f.errorCount));
+  if (warmup && w) {
+    out.set("warm-up before the window (s)", fmt(warmup.windowS, 0));
+    out.set(
+      "  its ack p99 / fan-out p99 ms",
+      `${ms(percentile(w.ack, 99))} / ${ms(percentile(w.fanout, 99))}`,
+    );
+    out.set("  its errors", fmt(w.errorCount));
+  }
+  // Over the warm-up too: every action acked since the start must be in the log.
+  const ackedSinceStart = acked + (w?.acked ?? 0);
   out.set(
-    "acked vs logged",
+    warmup ? "acked vs logged (warm-up + window)" : "acked vs logged",
     log
-      ? `${fmt(acked)} vs ${fmt(log.matched)}${log.matched === acked ? " ✓" : " ✗"}${log.logged !== log.matched ? ` (+${fmt(log.logged - log.matched)} unacked in log)` : ""}`
+      ? `${fmt(ackedSinceStart)} vs ${fmt(log.matched)}${log.matched === ackedSinceStart ? " ✓" : " ✗"}${log.logged !== log.matched ? ` (+${fmt(log.logged - log.matched)} unacked in log)` : ""}`
       : "n/a (no log)",
   );
   out.set("setup s (sockets)", `${fmt(m.setupS, 1)} (${fmt(m.sockets)})`);
@@ -605,8 +618,9 @@ function report(
   measured: Measured[],
   logs: ({ logged: number; matched: number } | null)[],
   options: Options,
+  warmups: (Measured | null)[] = [],
 ): string {
-  const columns = measured.map((m, i) => column(m, options, logs[i] ?? null));
+  const columns = measured.map((m, i) => column(m, options, logs[i] ?? null, warmups[i] ?? null));
   const labels = [...(columns[0]?.keys() ?? [])];
   const rows = [
     ["", ...measured.map((m) => m.target)],
@@ -691,23 +705,31 @@ export async function runLoadBench(args: readonly string[] = []): Promise<void> 
   const options = parseOptions(args, "load");
   console.log(
     header("Load bench", options, [
-      ["window", `${options.durationS} s per target, after setup; ${options.workers} worker process(es)`],
+      [
+        "window",
+        `${options.durationS} s per target, after setup and ${options.warmupS} s of unmeasured warm-up at the same pace; ${options.workers} worker process(es)`,
+      ],
     ]),
   );
   await withCleanup(async (cleanups) => {
     const measured: Measured[] = [];
+    const warmups: (Measured | null)[] = [];
     const logs: ({ logged: number; matched: number } | null)[] = [];
     const profiles: string[] = [];
     for (const target of options.targets) {
       console.log(`running against the ${target}…`);
       const harness = await startHarness(target, options, cleanups);
+      // Every room starts its game at once: the warm-up lets their rounds drift apart (as 250
+      // separate workshops' would be) and the target's code warm up, as on a server that has run.
+      const warmup = options.warmupS > 0 ? await harness.window(options.intervalMs, options.warmupS) : null;
       const m = await harness.window(options.intervalMs, options.durationS);
-      const { log, profile } = await harness.close([m]);
+      const { log, profile } = await harness.close(warmup ? [m, warmup] : [m]);
       measured.push(m);
+      warmups.push(warmup);
       logs.push(log);
       if (profile) profiles.push(profile);
     }
-    console.log(`\n${report(measured, logs, options)}`);
+    console.log(`\n${report(measured, logs, options, warmups)}`);
     for (const profile of profiles) console.log(`\n${profile}`);
   });
 }
