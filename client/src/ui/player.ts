@@ -3,9 +3,10 @@
  * with each card's duty points and cost, energy left, select / show / lock in, what teammates have
  * shown (and bot teammates plan), then the team's reveal with its rationale and their own part.
  *
- * Everything shown comes from the seat's view; whether a card can be chosen is the view's
- * `problem`, which the shared rules computed. The team strip at the top is the Phaser board,
- * started after the lobby (its code is fetched while the player waits there).
+ * Everything shown comes from the seat's view; whether a card can be chosen is the phase, the pause
+ * and the seat's lock-in, then each card's `problem`, which the shared rules computed. The team
+ * strip at the top is the Phaser board, started after the lobby (its code is fetched while the
+ * player waits there).
  */
 import { DUTY_INFO, ROLE_INFO } from "@boxless/shared/content/roles";
 import type { PlayerRequestName, RequestPayload } from "@boxless/shared/protocol/events";
@@ -366,7 +367,11 @@ class PlayerScreen {
   private card(card: Card, me: Me): HTMLElement {
     const selected = me.selected.includes(card.id);
     const shown = me.shown.includes(card.id);
-    const blocked = !selected && card.problem !== null;
+    // The seat as a whole (not planning, paused, locked in, no role yet) or this card (its cost, a
+    // teammate's choice): a card's problem leaves out what is the seat's.
+    const game = this.view?.game;
+    const seatBlocked = game?.phase !== "planning" || game.paused || me.locked || me.roles.length === 0;
+    const blocked = !selected && (seatBlocked || card.problem !== null);
     const notes: (string | null)[] = [
       card.offRole ? "Another role's card: +1 energy." : null,
       card.investment
@@ -375,9 +380,7 @@ class PlayerScreen {
       ...card.handoffs.map((handoff) => `Hand-off "${handoff.title}" with ${handoff.partner}.`),
       card.takenBy ? `${card.takenBy} has chosen this card.` : null,
       // While locked in or paused, that is said once, not on every card; a taken card says who took it.
-      !selected && !me.locked && !this.view?.game.paused && !card.takenBy && card.problem
-        ? card.problem.message
-        : null,
+      !selected && !seatBlocked && !card.takenBy && card.problem ? card.problem.message : null,
     ];
     const titleId = `card-${card.id}`;
     return h(

@@ -38,9 +38,14 @@ class TestPeer implements Peer {
 
   /** JSON bytes of the payloads sent to this peer alone (not through `pushAll`). */
   bytes = 0;
+  /** The ops of each patch sent to this peer alone. */
+  ownPatches: PatchOp[][] = [];
 
   push(event: string, payload: unknown, shared = false): void {
-    if (!shared) this.bytes += JSON.stringify(payload).length;
+    if (!shared) {
+      this.bytes += JSON.stringify(payload).length;
+      if (event === "view:patched") this.ownPatches.push((payload as { ops: PatchOp[] }).ops);
+    }
     if (event === "session:ended") this.ended = true;
     if (event !== "view:patched" || !this.view) return;
     const push = payload as { base: number; version: number; ops: PatchOp[] };
@@ -366,6 +371,7 @@ describe("a room's fan-out", () => {
     }
     calls.length = 0;
     const ownBytes = players.map((peer) => peer.bytes);
+    for (const peer of players) peer.ownPatches = [];
     for (const seatId of room.game.seatOrder)
       await room.act(`seat:${seatId}`, `lock-${seatId.padStart(7, "0")}`, {
         type: "seat:lockIn",
@@ -379,6 +385,16 @@ describe("a room's fan-out", () => {
     // No seat got the reveal's board part again in a payload of its own.
     for (const [i, peer] of players.entries())
       expect(peer.bytes - (ownBytes[i] as number)).toBeLessThan(reveal[0]?.size ?? 0);
+    // Locking in and the reveal change no card of anyone's hand (a card's problem leaves out what
+    // stops the whole seat): of its own part, each seat was only told that it locked in.
+    for (const peer of players)
+      expect(peer.ownPatches.flat().filter((op) => op.p[0] === "me")).toEqual([
+        { p: ["me", "locked"], v: true },
+      ]);
+    // The cards a seat could not afford still say so while it is locked in.
+    const problems = players.flatMap((peer) => peer.view?.me?.hand.map((card) => card.problem?.code) ?? []);
+    expect(problems).not.toContain("action/locked");
+    expect(problems).not.toContain("action/wrong_phase");
     await expectEveryViewFresh(room, [facilitator, host, ...players], "after the reveal");
     room.close();
   });

@@ -665,7 +665,7 @@ export class Room {
     }
     const split =
       common.length > 0 &&
-      own.length > 1 &&
+      own.length > 0 &&
       jsonLongerThan(common, this.deps.splitBoardBytes ?? SPLIT_BOARD_BYTES);
     const mineOf = new Map(own);
     const boardOnly = new Map<number, Peer[]>();

@@ -17,7 +17,8 @@ export const deckWhereEveryoneChooses: Deck = {
 /** Cards in this player's hand it may choose now, cheapest first, within its energy. */
 export function affordableCards(player: GameConnection, max = 3): string[] {
   const me = player.view?.me;
-  if (!me) return [];
+  const game = player.view?.game;
+  if (!me || game?.phase !== "planning" || game.paused || me.locked) return [];
   let left = me.energy.left;
   const picks: string[] = [];
   for (const card of [...me.hand].sort((a, b) => a.cost - b.cost)) {

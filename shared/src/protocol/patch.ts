@@ -1,9 +1,9 @@
 /**
  * Views travel as patches: after a command a socket gets only what changed in its view. A patch is
  * a list of operations, each a path into the view and the new value there (no value: remove it).
- * Objects are compared key by key, arrays item by item (a longer array gets its new items one
- * index at a time; a shorter or formerly empty one is replaced whole); anything else that differs
- * is replaced whole.
+ * Objects are compared key by key (two with different `id`s are replaced whole), arrays item by
+ * item (a longer array gets its new items one index at a time; a shorter or formerly empty one is
+ * replaced whole); anything else that differs is replaced whole.
  * Unchanged parts shared by reference are skipped without a look inside, which is what makes
  * diffing cheap: the engine never copies what it does not change, and the server's view cache
  * (`createViewCache`) hands back the same objects for the parts of a view that did not change.
@@ -51,6 +51,12 @@ function walk(a: unknown, b: unknown, path: PathKey[], ops: PatchOp[]): void {
     return;
   }
   if (isPlainObject(a) && isPlainObject(b)) {
+    // Objects with different ids are different things (a new round's card where the last round's
+    // was): one op with the new one, not one per field with the path repeated each time.
+    if (typeof a.id === "string" && a.id !== b.id) {
+      ops.push({ p: path.slice(), v: b });
+      return;
+    }
     // for…in (no key arrays made) with own keys only: a key inherited from a prototype is no key.
     for (const key in a) {
       if (!Object.hasOwn(a, key)) continue;

@@ -164,6 +164,17 @@ describe("view patches", () => {
     expect(Object.hasOwn(applyViewPatch({ keep: 1, drop: 2 }, sent), "drop")).toBe(false);
   });
 
+  it("replace an object whose id changed in one op (a new round's card where the last one was)", () => {
+    const card = (id: string, title: string) => ({ id, title, cost: 1, points: { inbound: 2 } });
+    const before = { hand: [card("a", "First"), card("b", "Second")] };
+    const after = { hand: [card("a", "First"), card("c", "Third")] };
+    expect(diffView(before, after)).toEqual([{ p: ["hand", 1], v: card("c", "Third") }]);
+    checkPatch([before, after]);
+    // The same card with a new cost is still patched field by field.
+    const cheaper = { hand: [card("a", "First"), { ...card("b", "Second"), cost: 0 }] };
+    expect(diffView(before, cheaper)).toEqual([{ p: ["hand", 1, "cost"], v: 0 }]);
+  });
+
   it("share what they do not change", () => {
     const view = { game: { teams: [{ id: "t1" }, { id: "t2" }] }, me: { hand: [1, 2, 3] } };
     const next = applyViewPatch(view, [{ p: ["game", "teams", 1, "id"], v: "t9" }]);

@@ -159,22 +159,24 @@ export interface SeatChoices {
   readonly energy: Energy;
 }
 
+/** Why the seat may choose no card now (no team or role, wrong phase, paused, locked in), or null. */
+function seatBlocked(state: GameState, seat: Seat): GameError | null {
+  if (!seat.teamId || seat.roles.length === 0)
+    return gameError("seat/no_team", "This seat has no team or role yet; it joins at the next round.");
+  if (state.phase !== "planning")
+    return gameError("action/wrong_phase", "Cards can only be chosen while the round is being planned.");
+  if (state.paused) return gameError("game/paused", "The facilitator has paused the game.");
+  if (seat.locked)
+    return gameError("action/locked", "You have locked in; unlock first to change your cards.");
+  return null;
+}
+
 export function choicesOf(state: GameState, seat: Seat): SeatChoices {
   const index = indexDeck(state.deck);
   const effects = twistEffects(state);
   const reportsTo = (seat.teamId ? state.teams[seat.teamId]?.reportsTo : null) ?? null;
-  const blocked =
-    !seat.teamId || seat.roles.length === 0
-      ? gameError("seat/no_team", "This seat has no team or role yet; it joins at the next round.")
-      : state.phase !== "planning"
-        ? gameError("action/wrong_phase", "Cards can only be chosen while the round is being planned.")
-        : state.paused
-          ? gameError("game/paused", "The facilitator has paused the game.")
-          : seat.locked
-            ? gameError("action/locked", "You have locked in; unlock first to change your cards.")
-            : null;
   const takenBy = new Map<string, string>();
-  if (!blocked)
+  if (seat.teamId)
     for (const id of state.seatOrder) {
       const mate = state.seats[id];
       if (!mate || mate.id === seat.id || mate.teamId !== seat.teamId) continue;
@@ -186,8 +188,8 @@ export function choicesOf(state: GameState, seat: Seat): SeatChoices {
     index,
     effects,
     reportsTo,
-    blocked,
-    hand: blocked ? [] : handOf(state, seat),
+    blocked: seatBlocked(state, seat),
+    hand: handOf(state, seat),
     takenBy,
     frozen: frozenRoles(effects),
     energy: energyOf(state, seat.id),
@@ -196,7 +198,15 @@ export function choicesOf(state: GameState, seat: Seat): SeatChoices {
 
 /** Why the seat of `choices` may not select this card now, or null if it may. */
 export function choiceProblem(choices: SeatChoices, cardId: string): GameError | null {
-  if (choices.blocked) return choices.blocked;
+  return choices.blocked ?? cardProblem(choices, cardId);
+}
+
+/**
+ * Why the seat of `choices` may not select this card, apart from what blocks the seat as a whole
+ * (`blocked`: locked in, paused, not planning): not in its hand, already chosen, taken by a
+ * teammate, frozen by a twist, or more than the energy left. What a seat's view shows on each card.
+ */
+export function cardProblem(choices: SeatChoices, cardId: string): GameError | null {
   const { seat, index } = choices;
   const card = index.cards.get(cardId);
   if (!card || !choices.hand.includes(cardId))

@@ -5,15 +5,7 @@
  * planned cards. Seats that share a role share its hand, so they see which of its cards are taken.
  */
 import { indexDeck } from "./deck-index";
-import {
-  cardCost,
-  choiceProblem,
-  choicesOf,
-  type Energy,
-  handOf,
-  type SeatChoices,
-  sameRoles,
-} from "./energy";
+import { cardCost, cardProblem, choicesOf, type Energy, handOf, type SeatChoices, sameRoles } from "./energy";
 import { midGameRound } from "./engine";
 import type { GameError } from "./errors";
 import type { GameState, Meters, RoundScore, Seat, Team } from "./state";
@@ -32,7 +24,12 @@ export interface CardView {
   cost: number;
   /** Another role's card: allowed, for +1 energy. */
   offRole: boolean;
-  /** Why the viewer cannot choose it now, or null; uses the same rule the engine enforces. */
+  /**
+   * Why the viewer cannot choose this card, or null, apart from what stops its seat choosing any
+   * card now, which the view shows already: not planning (`phase`), paused, locked in (`me.locked`)
+   * or no role yet (`me.roles` empty). Left out so that locking in, a pause or the reveal does not
+   * change every card of a hand; the engine refuses a choice for either.
+   */
   problem: { code: string; message: string } | null;
   /** A teammate sharing this role has chosen it. */
   takenBy: string | null;
@@ -183,7 +180,7 @@ function cardView(choices: SeatChoices, card: ActionCard, takenBy: string | null
     investment: card.investment ?? null,
     cost: cardCost(choices.index, viewer, card, choices.reportsTo, choices.effects),
     offRole: !viewer.roles.includes(card.role),
-    problem: viewer.selected.includes(card.id) ? null : shared(choiceProblem(choices, card.id)),
+    problem: viewer.selected.includes(card.id) ? null : shared(cardProblem(choices, card.id)),
     takenBy,
     handoffs: handoffsOf(choices.state.deck, card.id),
   };
