@@ -118,6 +118,13 @@ describe("a three-round workshop", () => {
         expect(small).toEqual([]);
         await screenshot(pages[0] as Page, "player-planning");
         expect(await seriousViolations(pages[0] as Page)).toEqual([]);
+        // Locked in: every card but the chosen one is greyed out, and why is said once (at the
+        // bottom), not on each card (a card's problem leaves out what stops the whole seat).
+        const locked = pages[0] as Page;
+        expect(await locked.locator(".card:not(.selected)").count()).toBeGreaterThan(0);
+        expect(await locked.locator(".card:not(.selected):not(.unavailable)").count()).toBe(0);
+        expect(await locked.locator(".card .card-note", { hasText: /energy and you have/ }).count()).toBe(0);
+        expect(await locked.getByText("Locked in. Waiting for the others…").count()).toBe(1);
         // Nothing moves on the host now: Phaser stops drawing (no timer in this room).
         await hp.waitForTimeout(1500);
         const before = await hp.evaluate(() => window.boxlessBoard?.frames() ?? 0);
