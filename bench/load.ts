@@ -62,6 +62,7 @@ interface Options {
   durationS: number;
   workers: number;
   rounds: number;
+  timerS: number | null;
   targets: Target[];
   relayRecovery: boolean;
   cpuProf: boolean;
@@ -80,6 +81,8 @@ export const LOAD_USAGE = [
   "  --duration-s S     measured seconds per target (default 60; soak 600)",
   "  --workers W        load-generating processes (default 2)",
   "  --rounds R         rounds per game (default 5)",
+  "  --timer-s S        give each room a round timer of S seconds (30-600; default none), as a",
+  "                     facilitator would: the server saves every running timer every 2 s",
   "  --quick            50 rooms for 15 s (explicit flags still win)",
   "  --only T           only one target: server or relay (soak: server only)",
   "  --relay-recovery   give the relay socket.io's connection state recovery",
@@ -106,6 +109,7 @@ function parseOptions(args: readonly string[], part: Part): Options {
       "duration-s",
       "workers",
       "rounds",
+      "timer-s",
       "only",
       "step-s",
       "max-steps",
@@ -129,6 +133,7 @@ function parseOptions(args: readonly string[], part: Part): Options {
     durationS: int("duration-s", part === "soak" ? 600 : quick ? 15 : 60, 1, 24 * 3_600),
     workers: int("workers", 2, 1, 64),
     rounds: int("rounds", 5, 1, 12),
+    timerS: given.has("timer-s") ? int("timer-s", 120, 30, 600) : null,
     targets: part === "soak" ? ["server"] : only ? [only] : ["server", "relay"],
     relayRecovery: given.has("relay-recovery"),
     cpuProf: given.has("cpu-prof"),
@@ -302,6 +307,7 @@ async function startHarness(target: Target, options: Options, cleanups: Set<() =
         seats: options.seats,
         teamSize: options.teamSize,
         rounds: options.rounds,
+        timerS: options.timerS,
         intervalMs: options.intervalMs,
       } satisfies ToWorker);
     }
@@ -666,7 +672,7 @@ function header(title: string, options: Options, extra: string[][] = []): string
         ],
         [
           "pace",
-          `one action per player every ${fmt(options.intervalMs)} ms on average (±50%) while it has something to do; ${options.rounds}-round games, a finished game is replaced by a new room`,
+          `one action per player every ${fmt(options.intervalMs)} ms on average (±50%) while it has something to do; ${options.rounds}-round games${options.timerS ? ` with a ${options.timerS} s round timer` : ""}, a finished game is replaced by a new room`,
         ],
         ...extra,
         ["targets", options.targets.join(", ")],

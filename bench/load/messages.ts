@@ -18,6 +18,8 @@ export interface WorkerSetup {
   seats: number;
   teamSize: number;
   rounds: number;
+  /** Each room's round timer in seconds (the facilitator's setting), or null for none. */
+  timerS: number | null;
   intervalMs: number;
 }
 

@@ -317,7 +317,12 @@ function createRoom(): Promise<{ code: string; facilitatorToken: string }> {
   const n = addressCounter++;
   const localAddress = `127.${100 + setup.worker}.${1 + Math.floor(n / 250)}.${1 + (n % 250)}`;
   const body = JSON.stringify({
-    settings: { fillWithBots: false, timerSeconds: null, teamSize: setup.teamSize, rounds: setup.rounds },
+    settings: {
+      fillWithBots: false,
+      timerSeconds: setup.timerS,
+      teamSize: setup.teamSize,
+      rounds: setup.rounds,
+    },
   });
   const url = new URL("/api/rooms", setup.url);
   return new Promise((resolve, reject) => {

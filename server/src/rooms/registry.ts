@@ -78,15 +78,26 @@ export class RoomRegistry {
         );
       }
     }
-    this.checkpoint = setInterval(() => void this.saveTimers(), TIMER_CHECKPOINT_MS);
+    this.checkpoint = setInterval(
+      () =>
+        this.saveTimers().catch((error: unknown) =>
+          this.deps.logger.error("timers.save_failed", `saving the timers failed: ${String(error)}`),
+        ),
+      TIMER_CHECKPOINT_MS,
+    );
     this.checkpoint.unref();
     return this.rooms.size;
   }
 
-  /** Store each running timer's time left, so a crash costs at most a checkpoint's worth of timer. */
+  /**
+   * Store each running timer's time left, so a crash costs at most a checkpoint's worth of timer.
+   * All in one go: the store writes them in one transaction.
+   */
   async saveTimers(): Promise<void> {
+    const saves: Promise<void>[] = [];
     for (const room of this.rooms.values())
-      if (room.timerRunning) await this.deps.store.saveTimer(room.code, room.savedTimer());
+      if (room.timerRunning) saves.push(this.deps.store.saveTimer(room.code, room.savedTimer()));
+    await Promise.all(saves);
   }
 
   async create(

@@ -742,7 +742,16 @@ export class Room {
         changed = true;
       }
     }
-    if (changed) void this.deps.store.saveTimer(this.code, this.savedTimer());
+    if (changed)
+      this.deps.store.saveTimer(this.code, this.savedTimer()).catch((error: unknown) =>
+        this.deps.logger.error(
+          "timer.save_failed",
+          `room ${this.code}: saving the timer failed: ${String(error)}`,
+          {
+            code: this.code,
+          },
+        ),
+      );
   }
 
   private stopTimer(): void {

@@ -121,6 +121,43 @@ describe("the SQLite action log", () => {
     }
   });
 
+  it("saves the timers of many rooms, and a finished game, in the turn's one transaction", async () => {
+    const file = tempDbFile();
+    const store = open(file, { checkpointEveryMs: 0 });
+    const codes = Array.from({ length: 50 }, (_, i) => `T${String(i).padStart(4, "0")}`);
+    for (const code of codes) await store.createRoom({ ...record, code });
+    const reader = new Database(file, { readonly: true });
+    const saved = () =>
+      (reader.prepare("SELECT count(*) AS n FROM rooms WHERE timer IS NOT NULL").get() as { n: number }).n;
+    const finished = () =>
+      (reader.prepare("SELECT count(*) AS n FROM rooms WHERE finished_at IS NOT NULL").get() as { n: number })
+        .n;
+    try {
+      // The registry's checkpoint of every running timer, and an append and a game's end with them.
+      const writes = [
+        ...codes.map((code, i) =>
+          store.saveTimer(code, { kind: "round", round: 1, leftMs: 1_000 * i, running: true }),
+        ),
+        store.append(codes[0] as string, entry(1, "Ann")),
+        store.markFinished(codes[1] as string, 5_000),
+      ];
+      // Nothing is committed yet (each used to be a transaction of its own, committed at once).
+      expect(saved()).toBe(0);
+      expect(finished()).toBe(0);
+      await Promise.all(writes);
+      expect(saved()).toBe(50);
+      expect(finished()).toBe(1);
+      expect(await store.loadTimer(codes[7] as string)).toEqual({
+        kind: "round",
+        round: 1,
+        leftMs: 7_000,
+        running: true,
+      });
+    } finally {
+      reader.close();
+    }
+  });
+
   it("commits what is waiting before anything else reads or writes the file", async () => {
     const file = tempDbFile();
     const store = open(file, { checkpointEveryMs: 0 });

@@ -9,7 +9,8 @@
  * transaction commits right after the event loop has handled that turn's input (`setImmediate`).
  * Each append resolves only then, so nothing is acknowledged before it is committed. Under load a
  * turn carries several rooms' actions, and one commit (its locks and its WAL header) serves them
- * all. The methods that write, or read the log, commit what is waiting first.
+ * all. Saved timers and finished games go into the same transaction; the other methods that
+ * write, or read the log, commit what is waiting first.
  *
  * Checkpoints (copying the WAL back into the database file, with an fsync) are not left to the
  * commit that happens to cross SQLite's threshold: that would stall the event loop, and every ack
@@ -106,6 +107,7 @@ const WAL_RESTART_FRAMES = 2_048;
 const WAL_SIZE_LIMIT = 16 * 1024 * 1024;
 
 const APPENDED: AppendResult = { ok: true };
+const CONFLICT: AppendResult = { ok: false, reason: "conflict" };
 
 export class SqliteRoomStore implements RoomStore {
   private readonly db: Database.Database;
@@ -231,26 +233,42 @@ export class SqliteRoomStore implements RoomStore {
    * `conflict` at once.
    */
   append(code: string, entry: LogEntry): Promise<AppendResult> {
+    return this.writeInTurn(() => {
+      try {
+        this.statements.append.run(
+          code,
+          entry.seq,
+          entry.at,
+          entry.actor,
+          entry.actionId,
+          entry.command === null ? null : JSON.stringify(entry.command),
+          entry.grant === null ? null : JSON.stringify(entry.grant),
+          JSON.stringify(entry.ack ?? null),
+        );
+      } catch (error) {
+        if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_PRIMARYKEY") return CONFLICT;
+        throw error;
+      }
+      return APPENDED;
+    });
+  }
+
+  /**
+   * Runs a write inside this turn's transaction (opening it if needed) and resolves with its result
+   * when the transaction commits; an append's conflict resolves at once, as nothing was written.
+   */
+  private writeInTurn(write: () => AppendResult): Promise<AppendResult> {
+    let result: AppendResult;
     try {
       if (!this.db.inTransaction) this.statements.begin.run();
-      this.statements.append.run(
-        code,
-        entry.seq,
-        entry.at,
-        entry.actor,
-        entry.actionId,
-        entry.command === null ? null : JSON.stringify(entry.command),
-        entry.grant === null ? null : JSON.stringify(entry.grant),
-        JSON.stringify(entry.ack ?? null),
-      );
+      result = write();
     } catch (error) {
-      if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_PRIMARYKEY")
-        return Promise.resolve({ ok: false, reason: "conflict" });
       // SQLite may have rolled the whole transaction back (a full disk, an I/O error): then the
-      // appends waiting for it are lost too, and must not be acknowledged.
+      // writes waiting for it are lost too, and must not be acknowledged.
       if (!this.db.inTransaction) this.failWaiting(error);
       return Promise.reject(error);
     }
+    if (!result.ok) return Promise.resolve(result);
     if (!this.commitScheduled) {
       this.commitScheduled = true;
       setImmediate(this.commitWaiting);
@@ -310,14 +328,23 @@ export class SqliteRoomStore implements RoomStore {
     return (this.statements.entries.all(code, afterSeq) as EntryRow[]).map(entryFrom);
   }
 
+  /** In this turn's transaction, like an append: resolved when it commits. */
   async markFinished(code: string, at: number): Promise<void> {
-    this.commitWaiting();
-    this.statements.finish.run(at, code);
+    await this.writeInTurn(() => {
+      this.statements.finish.run(at, code);
+      return APPENDED;
+    });
   }
 
+  /**
+   * In this turn's transaction, like an append: the registry saves every running timer every 2 s,
+   * and each was a transaction of its own (250 rooms with timers: 250 commits in one turn).
+   */
   async saveTimer(code: string, timer: SavedTimer | null): Promise<void> {
-    this.commitWaiting();
-    this.statements.saveTimer.run(timer === null ? null : JSON.stringify(timer), code);
+    await this.writeInTurn(() => {
+      this.statements.saveTimer.run(timer === null ? null : JSON.stringify(timer), code);
+      return APPENDED;
+    });
   }
 
   async loadTimer(code: string): Promise<SavedTimer | null> {
