@@ -9,6 +9,7 @@ import { runEngineBench } from "./engine";
 import { FUZZ_USAGE, runFuzzBench } from "./fuzz";
 import { LOAD_USAGE, runLoadBench, runSaturationBench, runSoakBench } from "./load";
 import { runPageBench } from "./page";
+import { ROOMS_USAGE, runRoomsBench } from "./rooms";
 
 interface Part {
   about: string;
@@ -22,12 +23,16 @@ const PARTS: Record<string, Part> = {
     about: "applied player actions per second, whole bot games per second, heap",
     run: runEngineBench,
   },
+  rooms: {
+    about: "the server's rooms in one process, no sockets: CPU, JSON bytes and pushes per action",
+    run: runRoomsBench,
+  },
   page: {
     about: "what the landing page and a player download (gzipped); host screen time to interactive",
     run: runPageBench,
   },
   load: {
-    about: "the real server under many rooms of players vs a bare socket.io relay (takes ~3 min)",
+    about: "the real server under many rooms of players vs a bare socket.io relay (takes ~4 min)",
     run: runLoadBench,
   },
   saturation: {
@@ -59,6 +64,8 @@ function usage(): string {
     ...names.map((name) => `  ${name.padEnd(width)}  ${PARTS[name]?.about ?? ""}`),
     "",
     "With no part, every part runs except soak.",
+    "",
+    ROOMS_USAGE,
     "",
     LOAD_USAGE,
     "",
