@@ -11,6 +11,7 @@
 import { DUTY_INFO, ROLE_INFO } from "@boxless/shared/content/roles";
 import type { PlayerRequestName, RequestPayload } from "@boxless/shared/protocol/events";
 import type { RoomView } from "@boxless/shared/protocol/views";
+import { seatBlocked } from "@boxless/shared/rules/energy";
 import { DUTIES } from "@boxless/shared/rules/names";
 import type { RationaleLine, RoundScore } from "@boxless/shared/rules/state";
 import type { Duty } from "@boxless/shared/rules/vocabulary";
@@ -370,8 +371,8 @@ class PlayerScreen {
     // The seat as a whole (not planning, paused, locked in, no role yet) or this card (its cost, a
     // teammate's choice): a card's problem leaves out what is the seat's.
     const game = this.view?.game;
-    const seatBlocked = game?.phase !== "planning" || game.paused || me.locked || me.roles.length === 0;
-    const blocked = !selected && (seatBlocked || card.problem !== null);
+    const wholeSeat = !game || seatBlocked(game, me) !== null;
+    const blocked = !selected && (wholeSeat || card.problem !== null);
     const notes: (string | null)[] = [
       card.offRole ? "Another role's card: +1 energy." : null,
       card.investment
@@ -380,7 +381,7 @@ class PlayerScreen {
       ...card.handoffs.map((handoff) => `Hand-off "${handoff.title}" with ${handoff.partner}.`),
       card.takenBy ? `${card.takenBy} has chosen this card.` : null,
       // While locked in or paused, that is said once, not on every card; a taken card says who took it.
-      !selected && !seatBlocked && !card.takenBy && card.problem ? card.problem.message : null,
+      !selected && !wholeSeat && !card.takenBy && card.problem ? card.problem.message : null,
     ];
     const titleId = `card-${card.id}`;
     return h(

@@ -1,5 +1,5 @@
 /** Choices a test player makes from its own view, using only what the server sent it. */
-import { builtinDeck, type Deck } from "@boxless/shared";
+import { builtinDeck, type Deck, seatBlocked } from "@boxless/shared";
 import type { GameConnection } from "../../../client/src/net/connection";
 
 /**
@@ -18,7 +18,7 @@ export const deckWhereEveryoneChooses: Deck = {
 export function affordableCards(player: GameConnection, max = 3): string[] {
   const me = player.view?.me;
   const game = player.view?.game;
-  if (!me || game?.phase !== "planning" || game.paused || me.locked) return [];
+  if (!me || !game || seatBlocked(game, me)) return [];
   let left = me.energy.left;
   const picks: string[] = [];
   for (const card of [...me.hand].sort((a, b) => a.cost - b.cost)) {

@@ -159,13 +159,21 @@ export interface SeatChoices {
   readonly energy: Energy;
 }
 
-/** Why the seat may choose no card now (no team or role, wrong phase, paused, locked in), or null. */
-function seatBlocked(state: GameState, seat: Seat): GameError | null {
+/**
+ * Why the seat may choose no card now (no team or role, wrong phase, paused, locked in), or null.
+ * It reads only what a seat's own view shows too (the game's phase and pause; the seat's team,
+ * roles and lock-in), so a client judges it from the view the same way: a card's `problem` in the
+ * view leaves this out (`cardProblem`).
+ */
+export function seatBlocked(
+  game: { phase: GameState["phase"]; paused: boolean },
+  seat: { teamId: string | null; roles: readonly Role[]; locked: boolean },
+): GameError | null {
   if (!seat.teamId || seat.roles.length === 0)
     return gameError("seat/no_team", "This seat has no team or role yet; it joins at the next round.");
-  if (state.phase !== "planning")
+  if (game.phase !== "planning")
     return gameError("action/wrong_phase", "Cards can only be chosen while the round is being planned.");
-  if (state.paused) return gameError("game/paused", "The facilitator has paused the game.");
+  if (game.paused) return gameError("game/paused", "The facilitator has paused the game.");
   if (seat.locked)
     return gameError("action/locked", "You have locked in; unlock first to change your cards.");
   return null;

@@ -27,8 +27,9 @@ export interface CardView {
   /**
    * Why the viewer cannot choose this card, or null, apart from what stops its seat choosing any
    * card now, which the view shows already: not planning (`phase`), paused, locked in (`me.locked`)
-   * or no role yet (`me.roles` empty). Left out so that locking in, a pause or the reveal does not
-   * change every card of a hand; the engine refuses a choice for either.
+   * or no role yet (`me.roles` empty), which `seatBlocked` judges from the view. Left out so that
+   * locking in, a pause or the reveal does not change every card of a hand; the engine refuses a
+   * choice for either.
    */
   problem: { code: string; message: string } | null;
   /** A teammate sharing this role has chosen it. */
