@@ -16,8 +16,11 @@ export function currentScenario(state: GameState): ScenarioCard | undefined {
   return deal ? indexDeck(state.deck).scenarios.get(deal.scenarioId) : undefined;
 }
 
+/** A scenario without a twist: one list, so that what is worked out per list (`frozenRoles`) is kept. */
+const NO_EFFECTS: readonly TwistEffect[] = Object.freeze([]);
+
 export function twistEffects(state: GameState): readonly TwistEffect[] {
-  return currentScenario(state)?.twist?.effects ?? [];
+  return currentScenario(state)?.twist?.effects ?? NO_EFFECTS;
 }
 
 /** Twist effects belong to the deck and never change: each list's frozen roles are worked out once. */
