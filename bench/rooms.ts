@@ -9,14 +9,19 @@
  * per action, and which parts of the views the bytes went to. Steadier than the load bench (no
  * kernel, no load generators), so it shows what a change to the rooms or views does.
  */
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { constants, type PerformanceEntry, PerformanceObserver } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
 import { systemClock } from "../server/src/clock";
 import { createLogger } from "../server/src/logger";
 import { type Peer, Room } from "../server/src/rooms/room";
 import type { RoomRecord } from "../server/src/store/room-store";
 import { SqliteRoomStore } from "../server/src/store/sqlite-store";
+import { serverNodeFlags } from "../server/src/testing/child-server";
 import {
   builtinDeck,
   choiceProblem,
@@ -35,12 +40,27 @@ export const ROOMS_USAGE = [
   "  --timer-s S        give each room a round timer of S seconds (default none, as in load)",
 ].join("\n");
 
+/** One payload in this many is split by path for the "where the bytes go" table. */
+const PATH_SAMPLE = 10;
+
 interface Table {
   room: Room;
   seats: string[];
 }
 
 export async function runRoomsBench(args: readonly string[] = []): Promise<void> {
+  // The rooms run as they do in the server: under its Node flags (the young generation's size
+  // changes how often and how long it collects). Without them, this part runs again in a child.
+  const flags = serverNodeFlags();
+  if (!flags.every((flag) => process.execArgv.includes(flag))) {
+    const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), "index.ts");
+    const child = spawn(process.execPath, [...flags, "--import", "tsx", entry, "rooms", ...args], {
+      stdio: "inherit",
+    });
+    const [code] = (await once(child, "exit")) as [number | null];
+    if (code !== 0) throw new Error(`the rooms bench's process exited with ${code}`);
+    return;
+  }
   const given = parseBenchOptions(args, { values: ["rooms", "actions", "timer-s"], usage: ROOMS_USAGE });
   const roomCount = given.int("rooms", 250, 1, 5_000);
   const measured = given.int("actions", 60_000, 1_000, 10_000_000);
@@ -53,17 +73,36 @@ export async function runRoomsBench(args: readonly string[] = []): Promise<void>
   let bytes = 0;
   let pushes = 0;
   const byPath = new Map<string, number>();
+  // Where the bytes go is worked out for one payload in PATH_SAMPLE (and scaled up): encoding each
+  // op again costs about as much as the payload itself, and the CPU figure should be the rooms'.
+  let payloads = 0;
+  // Collections while measuring: young-generation ones (scavenges) and the rest, with their pauses.
+  const gc = { minor: 0, minorMs: 0, major: 0, majorMs: 0 };
+  const countGc = (entry: PerformanceEntry) => {
+    const kind = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+    if (kind === constants.NODE_PERFORMANCE_GC_MINOR) {
+      gc.minor++;
+      gc.minorMs += entry.duration;
+    } else {
+      gc.major++;
+      gc.majorMs += entry.duration;
+    }
+  };
+  const gcs = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) countGc(entry);
+  });
   const encode = (payload: unknown, peers: number) => {
     const json = JSON.stringify(payload);
     if (!counting) return;
     bytes += json.length;
     pushes += peers;
+    if (++payloads % PATH_SAMPLE !== 0) return;
     for (const op of (payload as { ops?: PatchOp[] }).ops ?? []) {
       const key = op.p
         .slice(0, 4)
         .map((k) => (typeof k === "number" ? "#" : k))
         .join(".");
-      byPath.set(key, (byPath.get(key) ?? 0) + JSON.stringify(op).length);
+      byPath.set(key, (byPath.get(key) ?? 0) + PATH_SAMPLE * JSON.stringify(op).length);
     }
   };
   let peerNumber = 0;
@@ -155,12 +194,15 @@ export async function runRoomsBench(args: readonly string[] = []): Promise<void>
       done++;
       if (done === warmup) {
         counting = true;
+        gcs.observe({ entryTypes: ["gc"] });
         cpu = process.cpuUsage();
         started = performance.now();
       }
     }
     const used = process.cpuUsage(cpu ?? undefined);
     const wallMs = performance.now() - started;
+    for (const entry of gcs.takeRecords()) countGc(entry);
+    gcs.disconnect();
     for (const t of tables) t.room.close();
 
     console.log(
@@ -176,7 +218,7 @@ export async function runRoomsBench(args: readonly string[] = []): Promise<void>
               "actions",
               `${fmt(measured)} measured after ${fmt(warmup)} unmeasured; each committed on its own`,
             ],
-            ["node", process.version],
+            ["node", `${process.version} ${flags.join(" ")}`],
           ],
           true,
         ),
@@ -187,11 +229,20 @@ export async function runRoomsBench(args: readonly string[] = []): Promise<void>
             ["wall µs per action", fmt((wallMs * 1000) / measured, 1)],
             ["JSON bytes encoded per action", fmt(bytes / measured, 0)],
             ["pushes per action (sockets reached)", fmt(pushes / measured, 2)],
+            [
+              "young-generation collections per 1,000 actions",
+              `${fmt((1000 * gc.minor) / measured, 2)} (pauses ${fmt(gc.minorMs / gc.minor || 0, 1)} ms on average)`,
+            ],
+            [
+              "other collections per 1,000 actions",
+              `${fmt((1000 * gc.major) / measured, 2)} (pauses ${fmt(gc.majorMs / gc.major || 0, 1)} ms on average)`,
+            ],
+            ["GC pause ms per 1,000 actions", fmt((1000 * (gc.minorMs + gc.majorMs)) / measured, 1)],
           ],
           true,
         ),
         "",
-        "JSON bytes per action by where the ops go (the first four keys of their paths):",
+        `JSON bytes per action by where the ops go (the first four keys of their paths; from one payload in ${PATH_SAMPLE}):`,
         table(
           [...byPath]
             .sort((a, b) => b[1] - a[1])
