@@ -169,45 +169,21 @@ function shared(problem: GameError | null): GameError | null {
   return problem;
 }
 
-/**
- * A card as the seat of `choices` sees it: what it costs that seat and why it may not choose it.
- * `old` (the same card as the seat saw it last time) is handed back when it still looks the same,
- * so that an unchanged card makes no new object.
- */
-function cardView(choices: SeatChoices, card: ActionCard, takenBy: string | null, old?: CardView): CardView {
+/** A card as the seat of `choices` sees it: what it costs that seat and why it may not choose it. */
+function cardView(choices: SeatChoices, card: ActionCard, takenBy: string | null): CardView {
   const viewer = choices.seat;
-  const cost = cardCost(choices.index, viewer, card, choices.reportsTo, choices.effects);
-  const offRole = !viewer.roles.includes(card.role);
-  const problem = viewer.selected.includes(card.id) ? null : shared(cardProblem(choices, card.id));
-  const handoffs = handoffsOf(choices.state.deck, card.id);
-  const investment = card.investment ?? null;
-  if (
-    old &&
-    old.id === card.id &&
-    old.cost === cost &&
-    old.offRole === offRole &&
-    old.takenBy === takenBy &&
-    sameProblem(old.problem, problem) &&
-    old.role === card.role &&
-    old.title === card.title &&
-    old.text === card.text &&
-    old.points === card.points &&
-    old.investment === investment &&
-    old.handoffs === handoffs
-  )
-    return old;
   return {
     id: card.id,
     role: card.role,
     title: card.title,
     text: card.text,
     points: card.points,
-    investment,
-    cost,
-    offRole,
-    problem,
+    investment: card.investment ?? null,
+    cost: cardCost(choices.index, viewer, card, choices.reportsTo, choices.effects),
+    offRole: !viewer.roles.includes(card.role),
+    problem: viewer.selected.includes(card.id) ? null : shared(cardProblem(choices, card.id)),
     takenBy,
-    handoffs,
+    handoffs: handoffsOf(choices.state.deck, card.id),
   };
 }
 
@@ -248,10 +224,13 @@ function handView(
         taker = m.name;
         break;
       }
+    const fresh = cardView(choices, card, taker);
     const old = before?.[count];
-    const view = cardView(choices, card, taker, old);
-    hand[count++] = view;
-    if (view !== old) same = false;
+    if (old && sameCard(old, fresh)) hand[count++] = old;
+    else {
+      hand[count++] = fresh;
+      same = false;
+    }
   }
   hand.length = count;
   return same && before && before.length === count ? (before as CardView[]) : hand;
@@ -422,17 +401,17 @@ function sameCards(a: readonly CardView[], b: readonly CardView[]): boolean {
   return true;
 }
 
-function sameProblem(a: CardView["problem"], b: CardView["problem"]): boolean {
-  return a === b || (a !== null && b !== null && a.code === b.code && a.message === b.message);
-}
-
 function sameCard(a: CardView, b: CardView): boolean {
   return (
     a.id === b.id &&
     a.cost === b.cost &&
     a.offRole === b.offRole &&
     a.takenBy === b.takenBy &&
-    sameProblem(a.problem, b.problem) &&
+    (a.problem === b.problem ||
+      (a.problem !== null &&
+        b.problem !== null &&
+        a.problem.code === b.problem.code &&
+        a.problem.message === b.problem.message)) &&
     a.role === b.role &&
     a.title === b.title &&
     a.text === b.text &&
