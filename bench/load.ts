@@ -3,6 +3,7 @@
  *
  *   npm run bench -- load [--rooms N] [--seats M] [--interval-ms MS] [--duration-s S] [--workers W]
  *                         [--rounds R] [--quick] [--only server|relay] [--relay-recovery] [--cpu-prof]
+ *                         [--repeats K]
  *   npm run bench -- saturation [the same options] [--step-s S] [--max-steps K] [--p99-ms MS]
  *   npm run bench -- soak [the same options; --duration-s defaults to 600, server only]
  *
@@ -11,16 +12,18 @@
  * (`bench/load/worker.ts`) hold whole rooms: a facilitator, a host screen (room:watch) and
  * `--seats` players per room, and play complete games (a finished game is replaced by a new room).
  *
- * - `load` measures one window at the set pace (default 250 rooms × 8 players, one action per
- *   player every 2 s on average) and prints both targets side by side: acked actions per second,
+ * - `load` measures each target at the set pace (default 250 rooms × 8 players, one action per
+ *   player every 2 s on average) in `--repeats` windows (default 3), the targets taking turns so
+ *   that a machine getting busier or quieter weighs on both alike, pools each target's windows and
+ *   prints both targets side by side: acked actions per second,
  *   ack and fan-out latency, the target's CPU (also per 1,000 actions) and memory (from /proc,
  *   sampled each second), errors, and, for the server, acked player actions against the entries
  *   found in its SQLite log afterwards.
  * - `saturation` keeps the rooms and steps the pace up (each step 30 % shorter intervals) until the
  *   ack p99 passes 100 ms, then halves the gap between the last step under it and the first over
  *   it (`--refine-steps`, each after a few unmeasured seconds at its pace so that the backlog of
- *   the step over the limit is gone), for both targets: the saturation point is the highest acked rate whose
- *   p99 stayed under it.
+ *   the step over the limit is gone), for both targets, their steps taking turns: the saturation
+ *   point is the highest acked rate whose p99 stayed under it.
  * - `soak` plays at the set pace for 10 minutes against the server and prints its resident memory
  *   minute by minute, and its growth.
  *
@@ -71,6 +74,7 @@ interface Options {
   refineSteps: number;
   p99Ms: number;
   warmupS: number;
+  repeats: number;
 }
 
 export const LOAD_USAGE = [
@@ -79,6 +83,8 @@ export const LOAD_USAGE = [
   "  --seats M          players per room (default 8, at most 8), one team",
   "  --interval-ms MS   each player's mean time between actions, jittered ±50% (default 2000)",
   "  --duration-s S     measured seconds per target (default 60; soak 600)",
+  "  --repeats K        load: measure each target in K windows of duration/K seconds, the",
+  "                     targets taking turns (default 3; 1 measures one, then the other)",
   "  --workers W        load-generating processes (default 2)",
   "  --rounds R         rounds per game (default 5)",
   "  --timer-s S        give each room a round timer of S seconds (30-600; default none), as a",
@@ -116,6 +122,7 @@ function parseOptions(args: readonly string[], part: Part): Options {
       "refine-steps",
       "p99-ms",
       "warmup-s",
+      "repeats",
     ],
     usage: LOAD_USAGE,
   });
@@ -142,6 +149,7 @@ function parseOptions(args: readonly string[], part: Part): Options {
     refineSteps: int("refine-steps", 2, 0, 10),
     p99Ms: int("p99-ms", SATURATION_P99_MS, 1, 60_000),
     warmupS: int("warmup-s", quick ? 5 : 30, 0, 3_600),
+    repeats: int("repeats", 3, 1, 60),
   };
 }
 
@@ -227,8 +235,8 @@ interface Measured {
   workerCpuSeconds: number;
   machineBusyPercent: number;
   machineStealPercent: number;
-  /** The window in the target's CPU profile's clock (µs). */
-  profileWindow: { from: number; to: number };
+  /** The window(s) in the target's CPU profile's clock (µs). */
+  profileWindows: { from: number; to: number }[];
 }
 
 /** A target process with its rooms set up in the workers, ready for windows one after another. */
@@ -239,9 +247,13 @@ interface Harness {
   setupS: number;
   sockets: number;
   window(intervalMs: number, durationS: number, onSecond?: (seconds: number) => void): Promise<Measured>;
-  /** Stop everything; the server's log checked against every window's acked actions; the profile. */
+  /**
+   * Stop everything; the server's log checked against every window's acked actions; the profile
+   * over the `profiled` windows (all of them unless given).
+   */
   close(
     windows: Measured[],
+    profiled?: Measured[],
   ): Promise<{ log: { logged: number; matched: number } | null; profile: string | null }>;
 }
 
@@ -364,10 +376,10 @@ async function startHarness(target: Target, options: Options, cleanups: Set<() =
           workerCpuSeconds,
           machineBusyPercent: ((machineAtStop.busy - machineAtGo.busy) / machineTotal) * 100,
           machineStealPercent: ((machineAtStop.steal - machineAtGo.steal) / machineTotal) * 100,
-          profileWindow,
+          profileWindows: [profileWindow],
         };
       },
-      async close(windows) {
+      async close(windows, profiled = windows) {
         try {
           sampler.stop();
           cleanups.delete(sampler.stop);
@@ -381,9 +393,10 @@ async function startHarness(target: Target, options: Options, cleanups: Set<() =
                   windows.flatMap((m) => m.results),
                 )
               : null;
+          const measuredWindows = profiled.flatMap((m) => m.profileWindows);
           const profile =
-            options.cpuProf && windows[0]
-              ? summarizeProfile(profileDir, target, windows[0].profileWindow)
+            options.cpuProf && measuredWindows.length > 0
+              ? summarizeProfile(profileDir, target, measuredWindows)
               : null;
           return { log, profile };
         } finally {
@@ -430,7 +443,11 @@ interface ProfileNode {
  * preempted inside a system call (writev, with other processes wanting the CPU) shows that time
  * there: read the shares against "target CPU s", not as CPU time.
  */
-function summarizeProfile(dir: string, target: Target, window: { from: number; to: number }): string {
+function summarizeProfile(
+  dir: string,
+  target: Target,
+  windows: readonly { from: number; to: number }[],
+): string {
   const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".cpuprofile")) : [];
   if (files.length === 0) return `no profile was written for the ${target}`;
   const biggest = files
@@ -464,7 +481,7 @@ function summarizeProfile(dir: string, target: Target, window: { from: number; t
   let stamp = profile.startTime;
   for (const [i, id] of profile.samples.entries()) {
     stamp += profile.timeDeltas[i] ?? 0;
-    if (stamp < window.from || stamp > window.to) continue;
+    if (!windows.some((w) => stamp >= w.from && stamp <= w.to)) continue;
     const ms = (profile.timeDeltas[i] ?? 0) / 1000;
     const node = byId.get(id);
     if (!node) continue;
@@ -489,7 +506,7 @@ function summarizeProfile(dir: string, target: Target, window: { from: number; t
   const skip = /^\((root|program|idle|garbage collector)\)|^\(anonymous\)\s*$/;
   const totalRows = top(new Map([...total].filter(([k]) => !skip.test(k))), 25);
   return [
-    `${target} CPU profile (${fmt(all / 1000, 1)} s of wall time sampled in the window; the whole run is in ${kept})`,
+    `${target} CPU profile (${fmt(all / 1000, 1)} s of wall time sampled in the measured window(s); the whole run is in ${kept})`,
     "Self time",
     table([["share", "time", "function"], ...top(self, 25)], true),
     "",
@@ -508,6 +525,32 @@ function merged(arrays: Float64Array[]): Float64Array {
     at += a.length;
   }
   return out.sort();
+}
+
+/**
+ * Several windows of one target as one: counts, CPU seconds and seconds added up, the workers'
+ * results and latencies pooled (so a p99 is over every sample), memory at its peak, the machine's
+ * busy and stolen shares weighted by time.
+ */
+function combined(windows: readonly Measured[]): Measured {
+  const [first] = windows;
+  if (!first) throw new Error("no window to combine");
+  const seconds = windows.reduce((n, m) => n + m.windowS, 0);
+  const weighted = (pick: (m: Measured) => number) =>
+    windows.reduce((n, m) => n + pick(m) * m.windowS, 0) / Math.max(seconds, 1e-9);
+  return {
+    ...first,
+    windowS: seconds,
+    results: windows.flatMap((m) => m.results),
+    cpuPercent: windows.flatMap((m) => m.cpuPercent),
+    cpuSecondsInWindow: windows.reduce((n, m) => n + m.cpuSecondsInWindow, 0),
+    peakRss: Math.max(...windows.map((m) => m.peakRss)),
+    rss: windows.flatMap((m) => m.rss),
+    workerCpuSeconds: windows.reduce((n, m) => n + m.workerCpuSeconds, 0),
+    machineBusyPercent: weighted((m) => m.machineBusyPercent),
+    machineStealPercent: weighted((m) => m.machineStealPercent),
+    profileWindows: windows.flatMap((m) => m.profileWindows),
+  };
 }
 
 const mb = (bytes: number) => fmt(bytes / 1024 / 1024, 1);
@@ -713,31 +756,61 @@ export async function runLoadBench(args: readonly string[] = []): Promise<void> 
     header("Load bench", options, [
       [
         "window",
-        `${options.durationS} s per target, after setup and ${options.warmupS} s of unmeasured warm-up at the same pace; ${options.workers} worker process(es)`,
+        `${options.durationS} s per target${options.repeats > 1 && options.targets.length > 1 ? ` in ${options.repeats} windows of ${Math.max(1, Math.round(options.durationS / options.repeats))} s, the targets taking turns,` : ""} after setup and ${options.warmupS} s of unmeasured warm-up at the same pace; ${options.workers} worker process(es)`,
       ],
     ]),
   );
   await withCleanup(async (cleanups) => {
-    const measured: Measured[] = [];
-    const warmups: (Measured | null)[] = [];
-    const logs: ({ logged: number; matched: number } | null)[] = [];
-    const profiles: string[] = [];
+    // Every target is set up and warmed up first; then they take turns, one window each, so that
+    // a machine that gets busier or quieter over the run weighs on all of them alike.
+    const runs: { harness: Harness; warmup: Measured | null; windows: Measured[] }[] = [];
     for (const target of options.targets) {
-      console.log(`running against the ${target}…`);
+      console.log(`setting up the ${target}…`);
       const harness = await startHarness(target, options, cleanups);
       // Every room starts its game at once: the warm-up lets their rounds drift apart (as 250
       // separate workshops' would be) and the target's code warm up, as on a server that has run.
       const warmup = options.warmupS > 0 ? await harness.window(options.intervalMs, options.warmupS) : null;
-      const m = await harness.window(options.intervalMs, options.durationS);
-      const { log, profile } = await harness.close(warmup ? [m, warmup] : [m]);
-      measured.push(m);
+      runs.push({ harness, warmup, windows: [] });
+    }
+    const windowS = Math.max(1, Math.round(options.durationS / options.repeats));
+    for (let turn = 1; turn <= options.repeats; turn++)
+      for (const run of runs) {
+        console.log(`window ${turn} of ${options.repeats}: the ${run.harness.target}…`);
+        run.windows.push(await run.harness.window(options.intervalMs, windowS));
+      }
+    const measured: Measured[] = [];
+    const warmups: (Measured | null)[] = [];
+    const logs: ({ logged: number; matched: number } | null)[] = [];
+    const profiles: string[] = [];
+    for (const { harness, warmup, windows } of runs) {
+      const all = warmup ? [...windows, warmup] : windows;
+      const { log, profile } = await harness.close(all, windows);
+      measured.push(combined(windows));
       warmups.push(warmup);
       logs.push(log);
       if (profile) profiles.push(profile);
     }
     console.log(`\n${report(measured, logs, options, warmups)}`);
+    if (options.repeats > 1 && measured.length > 1) console.log(`\n${turnTable(runs)}`);
     for (const profile of profiles) console.log(`\n${profile}`);
   });
+}
+
+/** Each turn's CPU per 1,000 actions and ack p99 per target: how much the machine moved under the run. */
+function turnTable(runs: { harness: Harness; windows: Measured[] }[]): string {
+  const turns = Math.max(...runs.map((r) => r.windows.length));
+  const rows = [["window", ...runs.map((r) => `${r.harness.target} CPU ms / 1,000 · ack p99 ms`)]];
+  for (let i = 0; i < turns; i++)
+    rows.push([
+      String(i + 1),
+      ...runs.map(({ windows }) => {
+        const w = windows[i];
+        if (!w) return "";
+        const f = figures(w);
+        return `${fmt(f.cpuPerThousand, 0)} · ${ms(percentile(f.ack, 99))}`;
+      }),
+    ]);
+  return ["Each window by itself (the figures above pool them):", table(rows, true)].join("\n");
 }
 
 export async function runSaturationBench(args: readonly string[] = []): Promise<void> {
@@ -751,103 +824,134 @@ export async function runSaturationBench(args: readonly string[] = []): Promise<
     ]),
   );
   await withCleanup(async (cleanups) => {
-    const summary: string[][] = [
+    // Every target is set up and warmed up first; then their ramps take turns, one step each, so
+    // that a machine that gets busier or quieter over the run weighs on all of them alike.
+    const ramps: { target: Target; steps: AsyncGenerator<void, string[]> }[] = [];
+    for (const target of options.targets) {
+      console.log(`setting up the ${target}…`);
+      const harness = await startHarness(target, options, cleanups);
+      // Unmeasured: every room started at once; a while at the first pace lets their rounds drift apart.
+      const warmup = options.warmupS > 0 ? await harness.window(options.intervalMs, options.warmupS) : null;
+      ramps.push({ target, steps: ramp(harness, warmup, options) });
+    }
+    const summary = new Map<Target, string[]>();
+    while (summary.size < ramps.length)
+      for (const { target, steps } of ramps) {
+        if (summary.has(target)) continue;
+        const next = await steps.next();
+        if (next.done) summary.set(target, next.value);
+      }
+    const rows = [
       [
         "target",
         "saturation: acked/s with p99 ≤ limit",
         "next step: acked/s, p99 ms",
         "CPU ms / 1,000 at the point",
       ],
+      ...ramps.map(({ target }) => summary.get(target) as string[]),
     ];
-    for (const target of options.targets) {
-      console.log(`\n${target}`);
-      const harness = await startHarness(target, options, cleanups);
-      const steps: Measured[] = [];
-      // Unmeasured: every room started at once; a while at the first pace lets their rounds drift apart.
-      const warmup = options.warmupS > 0 ? await harness.window(options.intervalMs, options.warmupS) : null;
-      const rows: string[][] = [
-        [
-          "interval ms",
-          "offered/s",
-          "acked/s",
-          "ack p50",
-          "p95",
-          "p99",
-          "fan-out p99",
-          "CPU %",
-          "CPU ms/1,000",
-          "workers CPU %",
-          "machine busy %",
-          "errors",
-        ],
-      ];
-      let best = null as Measured | null;
-      let over = null as Measured | null;
-      /** The fastest pace (shortest interval) under the limit, and the slowest over it. */
-      let passed = null as number | null;
-      /** Windows not measured (a refining step's settling), counted only for acked vs logged. */
-      const unmeasured: Measured[] = [];
-      const measure = async (interval: number, refining: boolean): Promise<boolean> => {
-        if (refining) unmeasured.push(await harness.window(interval, REFINE_SETTLE_S));
-        const m = await harness.window(interval, options.stepS);
-        steps.push(m);
-        const f = figures(m);
-        const p99 = percentile(f.ack, 99);
-        rows.push([
-          `${fmt(m.intervalMs)}${refining ? " (refining)" : ""}`,
-          fmt((options.rooms * options.seats * 1000) / m.intervalMs),
-          fmt(f.rate, 0),
-          ms(percentile(f.ack, 50)),
-          ms(percentile(f.ack, 95)),
-          ms(p99),
-          ms(percentile(f.fanout, 99)),
-          fmt(f.cpuPercent, 0),
-          fmt(f.cpuPerThousand, 0),
-          fmt(f.workerCpuPercent, 0),
-          fmt(m.machineBusyPercent, 0),
-          fmt(f.errorCount),
-        ]);
-        console.log(table(rows.slice(-1)));
-        if (p99 > options.p99Ms || Number.isNaN(p99)) {
-          if (!over || m.intervalMs > over.intervalMs) over = m;
-          return false;
-        }
-        if (!best || f.rate > figures(best).rate) best = m;
-        if (passed === null || m.intervalMs < passed) passed = m.intervalMs;
-        return true;
-      };
-      let interval = options.intervalMs;
-      for (let step = 0; step < options.maxSteps; step++) {
-        if (!(await measure(Math.round(interval), false))) break;
-        interval *= 0.7;
-      }
-      // The 30 % steps only bracket the point: halve the gap (in pace) between the last under the
-      // limit and the first over it.
-      for (let step = 0; step < options.refineSteps && passed !== null && over; step++) {
-        const between = Math.round(Math.sqrt(passed * over.intervalMs));
-        if (between >= passed || between <= over.intervalMs) break;
-        await measure(between, true);
-      }
-      const every = [...(warmup ? [warmup] : []), ...unmeasured, ...steps];
-      const { log } = await harness.close(every);
-      console.log(`\n${table(rows)}`);
-      const acked = every.reduce((n, m) => n + figures(m).acked, 0);
-      if (log)
-        console.log(
-          `  acked vs logged over the warm-up and every step: ${fmt(acked)} vs ${fmt(log.matched)}${log.matched === acked ? " ✓" : " ✗"}`,
-        );
-      for (const line of errorTables(steps)) console.log(line);
-      summary.push([
-        target,
-        best
-          ? `${fmt(figures(best).rate, 0)} (interval ${fmt(best.intervalMs)} ms)`
-          : "– (the first step was over)",
-        over ? `${fmt(figures(over).rate, 0)}, ${ms(percentile(figures(over).ack, 99))}` : "not reached",
-        best ? fmt(figures(best).cpuPerThousand, 0) : "–",
-      ]);
-    }
-    console.log(`\nSaturation (ack p99 > ${options.p99Ms} ms)\n${table(summary, true)}`);
+    console.log(`\nSaturation (ack p99 > ${options.p99Ms} ms)\n${table(rows, true)}`);
   });
+}
+
+/**
+ * One target's ramp: a step at a time (yielding after each), the pace up by 30 % a step until the
+ * ack p99 passes the limit, then the refining steps. Prints the target's steps and returns its
+ * summary row.
+ */
+async function* ramp(
+  harness: Harness,
+  warmup: Measured | null,
+  options: Options,
+): AsyncGenerator<void, string[]> {
+  const { target } = harness;
+  const steps: Measured[] = [];
+  const header = [
+    "interval ms",
+    "offered/s",
+    "acked/s",
+    "ack p50",
+    "p95",
+    "p99",
+    "fan-out p99",
+    "CPU %",
+    "CPU ms/1,000",
+    "workers CPU %",
+    "machine busy %",
+    "errors",
+  ];
+  const rows: string[][] = [header];
+  let best = null as Measured | null;
+  let over = null as Measured | null;
+  /** The fastest pace (shortest interval) under the limit, and the slowest over it. */
+  let passed = null as number | null;
+  /** Windows not measured (a refining step's settling), counted only for acked vs logged. */
+  const unmeasured: Measured[] = [];
+  const measure = async (interval: number, refining: boolean): Promise<boolean> => {
+    if (refining) unmeasured.push(await harness.window(interval, REFINE_SETTLE_S));
+    const m = await harness.window(interval, options.stepS);
+    steps.push(m);
+    const f = figures(m);
+    const p99 = percentile(f.ack, 99);
+    rows.push([
+      `${fmt(m.intervalMs)}${refining ? " (refining)" : ""}`,
+      fmt((options.rooms * options.seats * 1000) / m.intervalMs),
+      fmt(f.rate, 0),
+      ms(percentile(f.ack, 50)),
+      ms(percentile(f.ack, 95)),
+      ms(p99),
+      ms(percentile(f.fanout, 99)),
+      fmt(f.cpuPercent, 0),
+      fmt(f.cpuPerThousand, 0),
+      fmt(f.workerCpuPercent, 0),
+      fmt(m.machineBusyPercent, 0),
+      fmt(f.errorCount),
+    ]);
+    console.log(`${target.padEnd(6)} ${table(rows.slice(-1))}`);
+    if (p99 > options.p99Ms || Number.isNaN(p99)) {
+      if (!over || m.intervalMs > over.intervalMs) over = m;
+      return false;
+    }
+    if (!best || f.rate > figures(best).rate) best = m;
+    if (passed === null || m.intervalMs < passed) passed = m.intervalMs;
+    return true;
+  };
+  let interval = options.intervalMs;
+  for (let step = 0; step < options.maxSteps; step++) {
+    const under = await measure(Math.round(interval), false);
+    yield;
+    if (!under) break;
+    interval *= 0.7;
+  }
+  // The 30 % steps only bracket the point: halve the gap (in pace) between the last under the
+  // limit and the first over it.
+  for (let step = 0; step < options.refineSteps && passed !== null && over; step++) {
+    const between = Math.round(Math.sqrt(passed * over.intervalMs));
+    if (between >= passed || between <= over.intervalMs) break;
+    await measure(between, true);
+    yield;
+  }
+  const every = [...(warmup ? [warmup] : []), ...unmeasured, ...steps];
+  const { log } = await harness.close(every);
+  console.log(`\n${target}\n${table(rows)}`);
+  const acked = every.reduce((n, m) => n + figures(m).acked, 0);
+  if (log)
+    console.log(
+      `  acked vs logged over the warm-up and every step: ${fmt(acked)} vs ${fmt(log.matched)}${log.matched === acked ? " ✓" : " ✗"}`,
+    );
+  for (const line of errorTables(steps)) console.log(line);
+  const found = best as Measured | null;
+  const passedOver = over as Measured | null;
+  return [
+    target,
+    found
+      ? `${fmt(figures(found).rate, 0)} (interval ${fmt(found.intervalMs)} ms)`
+      : "– (the first step was over)",
+    passedOver
+      ? `${fmt(figures(passedOver).rate, 0)}, ${ms(percentile(figures(passedOver).ack, 99))}`
+      : "not reached",
+    found ? fmt(figures(found).cpuPerThousand, 0) : "–",
+  ];
 }
 
 export async function runSoakBench(args: readonly string[] = []): Promise<void> {
