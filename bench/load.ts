@@ -50,6 +50,8 @@ const RELAY_FILE = path.join(root, "bench/relay.ts");
 const SERVER_FILE = path.join(root, "server/src/main.ts");
 const DRAIN_MS = 10_000;
 const SETUP_TIMEOUT_MS = 150_000;
+/** Unmeasured seconds a target plays again before each of its windows when another target ran in between. */
+const REWARM_S = 10;
 /** Unmeasured seconds at a refining step's pace before it is measured (the backlog drains). */
 const REFINE_SETTLE_S = 5;
 /** The ack p99 that marks saturation. */
@@ -629,7 +631,7 @@ function column(
   );
   out.set("errors", fmt(f.errorCount));
   if (warmup && w) {
-    out.set("warm-up before the window (s)", fmt(warmup.windowS, 0));
+    out.set("unmeasured warm-up (s)", fmt(warmup.windowS, 0));
     out.set(
       "  its ack p99 / fan-out p99 ms",
       `${ms(percentile(w.ack, 99))} / ${ms(percentile(w.fanout, 99))}`,
@@ -756,37 +758,44 @@ export async function runLoadBench(args: readonly string[] = []): Promise<void> 
     header("Load bench", options, [
       [
         "window",
-        `${options.durationS} s per target${options.repeats > 1 && options.targets.length > 1 ? ` in ${options.repeats} windows of ${Math.max(1, Math.round(options.durationS / options.repeats))} s, the targets taking turns,` : ""} after setup and ${options.warmupS} s of unmeasured warm-up at the same pace; ${options.workers} worker process(es)`,
+        `${options.durationS} s per target${options.repeats > 1 && options.targets.length > 1 ? ` in ${options.repeats} windows of ${Math.max(1, Math.round(options.durationS / options.repeats))} s, the targets taking turns (each window after ${Math.min(REWARM_S, options.warmupS)} s of unmeasured play again),` : ""} after setup and ${options.warmupS} s of unmeasured warm-up at the same pace; ${options.workers} worker process(es)`,
       ],
     ]),
   );
   await withCleanup(async (cleanups) => {
     // Every target is set up and warmed up first; then they take turns, one window each, so that
     // a machine that gets busier or quieter over the run weighs on all of them alike.
-    const runs: { harness: Harness; warmup: Measured | null; windows: Measured[] }[] = [];
+    const runs: { harness: Harness; warmup: Measured | null; rewarms: Measured[]; windows: Measured[] }[] =
+      [];
     for (const target of options.targets) {
       console.log(`setting up the ${target}…`);
       const harness = await startHarness(target, options, cleanups);
       // Every room starts its game at once: the warm-up lets their rounds drift apart (as 250
       // separate workshops' would be) and the target's code warm up, as on a server that has run.
       const warmup = options.warmupS > 0 ? await harness.window(options.intervalMs, options.warmupS) : null;
-      runs.push({ harness, warmup, windows: [] });
+      runs.push({ harness, warmup, rewarms: [], windows: [] });
     }
     const windowS = Math.max(1, Math.round(options.durationS / options.repeats));
+    // A target that sat idle while another was measured plays a while again before its window:
+    // idle, V8 shrinks the young generation and the caches go cold, and the first seconds back
+    // would be measured as the target's own.
+    const rewarmS = runs.length > 1 ? Math.min(REWARM_S, options.warmupS) : 0;
     for (let turn = 1; turn <= options.repeats; turn++)
       for (const run of runs) {
         console.log(`window ${turn} of ${options.repeats}: the ${run.harness.target}…`);
+        if (rewarmS > 0) run.rewarms.push(await run.harness.window(options.intervalMs, rewarmS));
         run.windows.push(await run.harness.window(options.intervalMs, windowS));
       }
     const measured: Measured[] = [];
     const warmups: (Measured | null)[] = [];
     const logs: ({ logged: number; matched: number } | null)[] = [];
     const profiles: string[] = [];
-    for (const { harness, warmup, windows } of runs) {
-      const all = warmup ? [...windows, warmup] : windows;
+    for (const { harness, warmup, rewarms, windows } of runs) {
+      const all = [...windows, ...(warmup ? [warmup] : []), ...rewarms];
       const { log, profile } = await harness.close(all, windows);
       measured.push(combined(windows));
-      warmups.push(warmup);
+      // The unmeasured play (warm-up and re-warms) is reported as one, for its p99s and the log.
+      warmups.push(warmup ? combined([warmup, ...rewarms]) : null);
       logs.push(log);
       if (profile) profiles.push(profile);
     }
@@ -819,7 +828,7 @@ export async function runSaturationBench(args: readonly string[] = []): Promise<
     header("Saturation bench", options, [
       [
         "steps",
-        `${options.warmupS} s of warm-up, then ${options.stepS} s each, intervals from ${fmt(options.intervalMs)} ms down by 30 % a step, until the ack p99 passes ${options.p99Ms} ms (at most ${options.maxSteps} steps); then ${options.refineSteps} step(s) halving the gap, each after ${REFINE_SETTLE_S} s unmeasured`,
+        `${options.warmupS} s of warm-up, then ${options.stepS} s each, intervals from ${fmt(options.intervalMs)} ms down by 30 % a step, until the ack p99 passes ${options.p99Ms} ms (at most ${options.maxSteps} steps); then ${options.refineSteps} step(s) halving the gap; each step after ${REFINE_SETTLE_S} s unmeasured at its pace when the targets take turns (else the refining ones only)`,
       ],
     ]),
   );
@@ -832,7 +841,7 @@ export async function runSaturationBench(args: readonly string[] = []): Promise<
       const harness = await startHarness(target, options, cleanups);
       // Unmeasured: every room started at once; a while at the first pace lets their rounds drift apart.
       const warmup = options.warmupS > 0 ? await harness.window(options.intervalMs, options.warmupS) : null;
-      ramps.push({ target, steps: ramp(harness, warmup, options) });
+      ramps.push({ target, steps: ramp(harness, warmup, options, options.targets.length > 1) });
     }
     const summary = new Map<Target, string[]>();
     while (summary.size < ramps.length)
@@ -856,13 +865,14 @@ export async function runSaturationBench(args: readonly string[] = []): Promise<
 
 /**
  * One target's ramp: a step at a time (yielding after each), the pace up by 30 % a step until the
- * ack p99 passes the limit, then the refining steps. Prints the target's steps and returns its
- * summary row.
+ * ack p99 passes the limit, then the refining steps. When targets take turns every step starts
+ * with a few unmeasured seconds at its pace. Prints the target's steps and returns its summary row.
  */
 async function* ramp(
   harness: Harness,
   warmup: Measured | null,
   options: Options,
+  takingTurns: boolean,
 ): AsyncGenerator<void, string[]> {
   const { target } = harness;
   const steps: Measured[] = [];
@@ -888,7 +898,8 @@ async function* ramp(
   /** Windows not measured (a refining step's settling), counted only for acked vs logged. */
   const unmeasured: Measured[] = [];
   const measure = async (interval: number, refining: boolean): Promise<boolean> => {
-    if (refining) unmeasured.push(await harness.window(interval, REFINE_SETTLE_S));
+    // After another target's step (it sat idle) or a faster pace's backlog: a few seconds unmeasured.
+    if (refining || takingTurns) unmeasured.push(await harness.window(interval, REFINE_SETTLE_S));
     const m = await harness.window(interval, options.stepS);
     steps.push(m);
     const f = figures(m);
