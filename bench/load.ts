@@ -800,7 +800,7 @@ export async function runLoadBench(args: readonly string[] = []): Promise<void> 
       if (profile) profiles.push(profile);
     }
     console.log(`\n${report(measured, logs, options, warmups)}`);
-    if (options.repeats > 1 && measured.length > 1) console.log(`\n${turnTable(runs)}`);
+    if (options.repeats > 1) console.log(`\n${turnTable(runs)}`);
     for (const profile of profiles) console.log(`\n${profile}`);
   });
 }

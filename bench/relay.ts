@@ -4,9 +4,11 @@
  * process by `bench/load.ts` (`node --import tsx bench/relay.ts`, env PORT and HOST).
  *
  * The fake protocol: `room:join`, `room:watch` and `room:facilitate` put the socket in the
- * socket.io room `code` (leaving its previous one) and ack `{ ok: true, data: { version } }`. Any
- * other request bumps the room's version n, broadcasts one small `view:patched` to the room's
- * sockets (the sender too, as the server does) and acks `{ ok: true, data: { version: n } }`. The
+ * socket.io room `code` (leaving its previous one). A watch or facilitate is acked
+ * `{ ok: true, data: { version } }` and nothing more (the server tells the room nothing either).
+ * A join, and any other request, bumps the room's version n, broadcasts one small `view:patched`
+ * to the room's sockets (the sender too, as the server does: a newcomer's seat shows on every
+ * screen) and acks `{ ok: true, data: { version: n } }`. The
  * push carries the seat's locked flag for `seat:lockIn` (so the fan-out is measured on the
  * observer's view as with the server), clears every flag for `round:next`, and otherwise names
  * the event. `GET /healthz` answers 200. `RELAY_RECOVERY=1` turns on socket.io's connection state
@@ -51,8 +53,10 @@ io.on("connection", (socket) => {
       if (previous && previous !== code) void socket.leave(previous);
       void socket.join(code);
       socket.data.room = code;
-      (ack as AckFn)({ ok: true, data: { version: versions.get(code) ?? 0 } });
-      return;
+      if (event !== "room:join") {
+        (ack as AckFn)({ ok: true, data: { version: versions.get(code) ?? 0 } });
+        return;
+      }
     }
     const room = socket.data.room as string | undefined;
     if (!room) {
