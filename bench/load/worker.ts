@@ -12,6 +12,9 @@
  * affordable cards (from `view.me.hand`: no problem, not taken, cost within `energy.left`), then
  * locks in; the facilitator sends round:next a jittered interval after the reveal. A finished game
  * is replaced by a new room (created over HTTP; the same sockets join it), so the load holds.
+ * Every room's first game starts in the same second; the facilitator ends each one after a random
+ * round (game:end; against the relay too), so that the rooms' games end, and new rooms open,
+ * spread over a game's length rather than all together every ~45 s.
  *
  * Against the relay (`relay`) the same pace is kept by a model of the game in this process (the
  * relay has no rules): the same reporting decisions, 1–3 selects and a lock-in per player and
@@ -83,6 +86,12 @@ interface RoomRun {
   lockSentAt: Map<string, number>;
   /** Between a finished game and the next room's start: players wait. */
   opening: boolean;
+  /**
+   * The round after whose reveal the facilitator ends this game: a random one for each room's
+   * first game (so that the rooms' games, all started together, end and start again at different
+   * times), the last one after that.
+   */
+  lastRound: number;
   advancing: boolean;
   /** Relay model of the game. */
   phase: "reporting" | "planning" | "revealed";
@@ -397,6 +406,7 @@ async function openRoom(room: RoomRun): Promise<void> {
     ),
   );
   resetRound(room);
+  room.lastRound = room.generation === 1 ? 1 + Math.floor(Math.random() * setup.rounds) : setup.rounds;
   room.round = 1;
   room.phase = "reporting";
   room.advancing = false;
@@ -418,7 +428,9 @@ function facilitate(room: RoomRun): void {
         return;
       }
       room.lockSentAt.clear();
-      void control(room, "round:next").finally(() => {
+      const round = room.facilitator.view?.game.round ?? 0;
+      const next = round >= room.lastRound && round < setup.rounds ? "game:end" : "round:next";
+      void control(room, next).finally(() => {
         room.advancing = false;
         // The push that finished the game came before this ack, while `advancing` held it back.
         facilitate(room);
@@ -443,10 +455,11 @@ function relayReveal(room: RoomRun): void {
       return;
     }
     room.lockSentAt.clear();
-    void control(room, "round:next").then((ok) => {
+    const ending = room.round >= room.lastRound;
+    void control(room, ending && room.round < setup.rounds ? "game:end" : "round:next").then((ok) => {
       room.advancing = false;
       if (!ok || !running) return;
-      if (room.round >= setup.rounds) {
+      if (ending) {
         result.gamesFinished++;
         void openRoom(room).catch((err: unknown) => {
           error(`reopen: ${err instanceof Error ? err.message : String(err)}`);
@@ -552,6 +565,7 @@ async function setUpRoom(index: number): Promise<void> {
     players: [],
     lockSentAt: new Map(),
     opening: true,
+    lastRound: 0,
     advancing: false,
     phase: "reporting",
     round: 1,
