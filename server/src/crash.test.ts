@@ -53,10 +53,14 @@ describe("a crash", () => {
     for (const p of players)
       await waitFor(() => p.view?.game.phase === "planning" && p.view.me?.hand.length, "planning");
 
-    // Everyone selects cards as fast as they can; the server is killed while they are at it.
+    // Everyone selects cards as fast as they can; the server is killed while they are at it: as
+    // soon as four selections are acknowledged, from the player's own loop (a poll from outside
+    // could come after all 40 were answered, and the test would prove little).
     const acked = new Map<string, Set<string>>();
     let answered = 0;
     let attempts = 0;
+    let killed: Promise<number | null> | null = null;
+    const seatsBefore = players.map((p) => p.seatId);
     const sending = players.map(async (p) => {
       const mine = new Set<string>();
       acked.set(p.seatId as string, mine);
@@ -65,14 +69,12 @@ describe("a crash", () => {
         const ack = await p.play("card:select", { cardId: card.id });
         answered++;
         if (ack.ok) mine.add(card.id);
+        if (!killed && [...acked.values()].reduce((n, s) => n + s.size, 0) >= 4)
+          killed = first.kill("SIGKILL");
       }
     });
-    await waitFor(
-      () => [...acked.values()].reduce((n, s) => n + s.size, 0) >= 4,
-      "some acknowledged actions",
-    );
-    const seatsBefore = players.map((p) => p.seatId);
-    await first.kill("SIGKILL");
+    await waitFor(() => killed !== null, "some acknowledged actions, then the kill");
+    await killed;
     expect(first.process.signalCode).toBe("SIGKILL");
     // The kill came while players were still sending (otherwise this test would prove little).
     expect(answered).toBeLessThan(players.length * 5);
