@@ -23,7 +23,9 @@
  *   ack p99 passes 100 ms, then halves the gap between the last step under it and the first over
  *   it (`--refine-steps`, each after a few unmeasured seconds at its pace so that the backlog of
  *   the step over the limit is gone), for both targets, their steps taking turns: the saturation
- *   point is the highest acked rate whose p99 stayed under it.
+ *   point is the highest acked rate whose p99 stayed under it. A step over the limit is measured
+ *   once more before it counts as over (past saturation the backlog only grows, so the second try
+ *   is over too; below it, one bad second is not), and both tries are printed.
  * - `soak` plays at the set pace for 10 minutes against the server and prints its resident memory
  *   minute by minute, and its growth.
  *
@@ -99,7 +101,7 @@ export const LOAD_USAGE = [
   "  --max-steps K      saturation: steps at most (default 8; each 30 % shorter intervals)",
   "  --refine-steps K   saturation: steps that halve the gap between the last pace under the",
   "                     limit and the first over it (default 2; 0 to keep the 30 % steps)",
-  "  --p99-ms MS        saturation: the ack p99 that counts as saturated (default 100)",
+  "  --p99-ms MS        saturation: the ack p99 that counts as saturated, in two tries of a step (default 100)",
   "  --warmup-s S       load and saturation: unmeasured seconds at the (first) pace before the",
   "                     window, so that the rooms' rounds drift apart (they all start together)",
   "                     and the target's code is warm (default 30; --quick 5)",
@@ -828,7 +830,7 @@ export async function runSaturationBench(args: readonly string[] = []): Promise<
     header("Saturation bench", options, [
       [
         "steps",
-        `${options.warmupS} s of warm-up, then ${options.stepS} s each, intervals from ${fmt(options.intervalMs)} ms down by 30 % a step, until the ack p99 passes ${options.p99Ms} ms (at most ${options.maxSteps} steps); then ${options.refineSteps} step(s) halving the gap; each step after ${REFINE_SETTLE_S} s unmeasured at its pace when the targets take turns (else the refining ones only)`,
+        `${options.warmupS} s of warm-up, then ${options.stepS} s each, intervals from ${fmt(options.intervalMs)} ms down by 30 % a step, until the ack p99 passes ${options.p99Ms} ms in two tries of a step (at most ${options.maxSteps} steps); then ${options.refineSteps} step(s) halving the gap; each step after ${REFINE_SETTLE_S} s unmeasured at its pace when the targets take turns (else the refining ones only)`,
       ],
     ]),
   );
@@ -897,15 +899,15 @@ async function* ramp(
   let passed = null as number | null;
   /** Windows not measured (a refining step's settling), counted only for acked vs logged. */
   const unmeasured: Measured[] = [];
-  const measure = async (interval: number, refining: boolean): Promise<boolean> => {
+  const measure = async (interval: number, refining: boolean, again: boolean): Promise<boolean> => {
     // After another target's step (it sat idle) or a faster pace's backlog: a few seconds unmeasured.
-    if (refining || takingTurns) unmeasured.push(await harness.window(interval, REFINE_SETTLE_S));
+    if (refining || again || takingTurns) unmeasured.push(await harness.window(interval, REFINE_SETTLE_S));
     const m = await harness.window(interval, options.stepS);
     steps.push(m);
     const f = figures(m);
     const p99 = percentile(f.ack, 99);
     rows.push([
-      `${fmt(m.intervalMs)}${refining ? " (refining)" : ""}`,
+      `${fmt(m.intervalMs)}${refining ? " (refining)" : ""}${again ? " (again)" : ""}`,
       fmt((options.rooms * options.seats * 1000) / m.intervalMs),
       fmt(f.rate, 0),
       ms(percentile(f.ack, 50)),
@@ -920,27 +922,38 @@ async function* ramp(
     ]);
     console.log(`${target.padEnd(6)} ${table(rows.slice(-1))}`);
     if (p99 > options.p99Ms || Number.isNaN(p99)) {
-      if (!over || m.intervalMs > over.intervalMs) over = m;
+      if (again && (!over || m.intervalMs > over.intervalMs)) over = m;
       return false;
     }
     if (!best || f.rate > figures(best).rate) best = m;
     if (passed === null || m.intervalMs < passed) passed = m.intervalMs;
     return true;
   };
-  let interval = options.intervalMs;
-  for (let step = 0; step < options.maxSteps; step++) {
-    const under = await measure(Math.round(interval), false);
+  /**
+   * A step over the limit is measured once more before it counts as over. Past saturation the
+   * backlog only grows, so the second try is over too; below it, one bad 15 s window (a full
+   * collection, a wave of rooms opening, the machine) is not: once, on a busy VM, the server's
+   * step at 65 % of a core passed 100 ms and ended its ramp at a third of its point.
+   */
+  async function* step(interval: number, refining: boolean): AsyncGenerator<void, boolean> {
+    const under = await measure(interval, refining, false);
     yield;
-    if (!under) break;
+    if (under) return true;
+    const again = await measure(interval, refining, true);
+    yield;
+    return again;
+  }
+  let interval = options.intervalMs;
+  for (let n = 0; n < options.maxSteps; n++) {
+    if (!(yield* step(Math.round(interval), false))) break;
     interval *= 0.7;
   }
   // The 30 % steps only bracket the point: halve the gap (in pace) between the last under the
   // limit and the first over it.
-  for (let step = 0; step < options.refineSteps && passed !== null && over; step++) {
+  for (let n = 0; n < options.refineSteps && passed !== null && over; n++) {
     const between = Math.round(Math.sqrt(passed * over.intervalMs));
     if (between >= passed || between <= over.intervalMs) break;
-    await measure(between, true);
-    yield;
+    yield* step(between, true);
   }
   const every = [...(warmup ? [warmup] : []), ...unmeasured, ...steps];
   const { log } = await harness.close(every);
