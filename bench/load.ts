@@ -611,6 +611,13 @@ function column(
   out.set("target CPU ms / 1,000 actions", Number.isNaN(f.cpuPerThousand) ? "–" : fmt(f.cpuPerThousand, 0));
   out.set("target RSS MB at start / peak", `${mb(m.rssAtStart)} / ${mb(m.peakRss)}`);
   out.set("load generators CPU % (sum)", fmt(f.workerCpuPercent, 1));
+  // The workers time acks and pushes on their own event loops: a busy worker times them late.
+  const worst = (pick: (r: WorkerResult) => number) =>
+    m.results.map(pick).reduce((a, b) => (Number.isNaN(a) || b > a ? b : a), Number.NaN);
+  out.set(
+    "  their loop delay p99 / max ms (worst)",
+    `${ms(worst((r) => r.loopDelayMs.p99))} / ${ms(worst((r) => r.loopDelayMs.max))}`,
+  );
   out.set("machine CPU busy % (all processes)", fmt(m.machineBusyPercent, 1));
   out.set("machine CPU stolen % (hypervisor)", fmt(m.machineStealPercent, 1));
   out.set("pushes received/s", fmt(sum((r) => r.pushes) / m.windowS, 0));

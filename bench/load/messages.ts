@@ -68,6 +68,11 @@ export interface WorkerResult {
   errors: Record<string, number>;
   /** Player actions with no ack when the worker stopped waiting. */
   unacked: number;
+  /**
+   * This worker's own event-loop delay over the window (`monitorEventLoopDelay`, 1 ms resolution),
+   * in ms: an ack or push that arrives while the worker is busy is timed late by as much.
+   */
+  loopDelayMs: { p99: number; max: number };
   /** The action ids of `actionsOk`, to look up in the server's log. */
   ackedIds: string[];
 }

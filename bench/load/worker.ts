@@ -22,6 +22,7 @@
  * the fan-out is measured the same way: on the observer's own view.
  */
 import http from "node:http";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { io, type Socket } from "socket.io-client";
 import { applyViewPatch, type PatchOp } from "../../shared/src/protocol/patch";
 import type { RoomView } from "../../shared/src/protocol/views";
@@ -107,6 +108,8 @@ let closing = false;
 let intervalMs = 2_000;
 /** Windows opened so far. */
 let windows = 0;
+/** This process's own event-loop delay, sampled each millisecond while a window is open. */
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
 const rooms: RoomRun[] = [];
 
 function freshResult(): Omit<WorkerResult, "ackMs" | "fanoutMs"> {
@@ -126,6 +129,7 @@ function freshResult(): Omit<WorkerResult, "ackMs" | "fanoutMs"> {
     ticks: { acted: 0, idle: 0, busy: 0 },
     errors: {},
     unacked: 0,
+    loopDelayMs: { p99: Number.NaN, max: Number.NaN },
     ackedIds: [],
   };
 }
@@ -606,6 +610,8 @@ async function runSetup(message: WorkerSetup): Promise<void> {
 function go(pace: number): void {
   intervalMs = pace;
   running = true;
+  loopDelay.reset();
+  loopDelay.enable();
   const windowNo = ++windows;
   for (const room of rooms) {
     for (const player of room.players) setTimeout(() => tick(player, windowNo), Math.random() * intervalMs);
@@ -617,6 +623,8 @@ function go(pace: number): void {
 /** Close the window: wait for the acks in flight, report, and start counting afresh. */
 async function stop(drainMs: number): Promise<void> {
   running = false;
+  loopDelay.disable();
+  result.loopDelayMs = { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 };
   const deadline = performance.now() + drainMs;
   while (inFlight > 0 && performance.now() < deadline) await sleep(20);
   result.unacked = inFlight;
