@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import { builtinDeck, RoomSettings } from "@boxless/shared";
 import Database from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { ManualClock } from "../clock";
 import { createLogger } from "../logger";
 import { Room } from "../rooms/room";
@@ -225,6 +225,37 @@ describe("the SQLite action log", () => {
     const entries = await again.entries(record.code);
     expect(entries).toHaveLength(total);
     expect(entries.at(-1)?.seq).toBe(total);
+  });
+
+  it("answers a commit's appends before the writer rewinds the WAL, not after its fsyncs", async () => {
+    // A worker that finds the WAL long after a single frame: the writer is asked to rewind often.
+    const store = open(tempDbFile(), { checkpointEveryMs: 5, walRestartFrames: 1 });
+    await store.createRoom(record);
+    const order: string[] = [];
+    const pragma = Database.prototype.pragma;
+    const spy = vi.spyOn(Database.prototype, "pragma").mockImplementation(function (
+      this: Database.Database,
+      ...args: Parameters<typeof pragma>
+    ) {
+      if (args[0] === "wal_checkpoint(PASSIVE)") order.push("rewind");
+      return pragma.apply(this, args);
+    });
+    try {
+      for (let seq = 1; seq <= 500 && !order.includes("rewind"); seq++) {
+        order.push(`sent ${seq}`);
+        await store.append(record.code, bigEntry(seq)).then(() => order.push(`answered ${seq}`));
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    } finally {
+      spy.mockRestore();
+    }
+    const rewind = order.indexOf("rewind");
+    expect(rewind).toBeGreaterThan(0);
+    // The append whose commit came just before the rewind had its answer before the rewind ran.
+    const before = order.slice(0, rewind);
+    const lastSent = before.filter((o) => o.startsWith("sent ")).at(-1);
+    expect(before).toContain(lastSent?.replace("sent", "answered"));
+    expect(await store.entries(record.code)).toHaveLength(order.filter((o) => o.startsWith("sent ")).length);
   });
 
   it("lets two rooms share one log: the slower writer catches up instead of overwriting", async () => {

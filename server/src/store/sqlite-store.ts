@@ -19,6 +19,7 @@
  * writer; closing the store checkpoints what is left. When the WAL has grown long, the writer
  * copies the few frames the worker's last checkpoint left, between two transactions, so that
  * SQLite rewinds the WAL (`rewindWal`); without it, steady load would grow the WAL without end.
+ * It does so on a turn of its own, after the last commit's acks are written, as its fsyncs block.
  */
 import fs from "node:fs";
 import { createRequire } from "node:module";
@@ -118,6 +119,7 @@ export class SqliteRoomStore implements RoomStore {
   private commitScheduled = false;
   /** The worker found the WAL long: checkpoint what it has not copied yet, after the next commit. */
   private rewindWanted = false;
+  private rewindScheduled = false;
 
   /** `file` is a path, or ":memory:". The folder is created if needed. */
   constructor(file: string, options: SqliteStoreOptions = {}) {
@@ -290,7 +292,26 @@ export class SqliteRoomStore implements RoomStore {
     const waiting = this.waiting;
     this.waiting = [];
     for (const append of waiting) append.resolve(APPENDED);
-    if (this.rewindWanted) this.rewindWal();
+    // Not now: the appends just answered have their acks written at the end of this tick, and the
+    // rewind's fsyncs (8-9 ms on a slow disk) would hold them back.
+    if (this.rewindWanted && !this.rewindScheduled) {
+      this.rewindScheduled = true;
+      setTimeout(this.rewindBetweenTurns, 0);
+    }
+  };
+
+  /**
+   * Runs on a later turn of the event loop, once the last commit's acks are written. A write
+   * opened since (by a timer, or a room's follow-up in the same tick) is committed first: the
+   * rewind needs no transaction open, and waiting for a moment with none could wait for ever
+   * under writes that never pause.
+   */
+  private readonly rewindBetweenTurns = (): void => {
+    if (this.db.open && this.rewindWanted) {
+      if (this.db.inTransaction) this.commitWaiting();
+      this.rewindWal();
+    }
+    this.rewindScheduled = false;
   };
 
   /**
