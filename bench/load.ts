@@ -612,8 +612,7 @@ function column(
   out.set("target RSS MB at start / peak", `${mb(m.rssAtStart)} / ${mb(m.peakRss)}`);
   out.set("load generators CPU % (sum)", fmt(f.workerCpuPercent, 1));
   // The workers time acks and pushes on their own event loops: a busy worker times them late.
-  const worst = (pick: (r: WorkerResult) => number) =>
-    m.results.map(pick).reduce((a, b) => (Number.isNaN(a) || b > a ? b : a), Number.NaN);
+  const worst = (pick: (r: WorkerResult) => number) => Math.max(...m.results.map(pick));
   out.set(
     "  their loop delay p99 / max ms (worst)",
     `${ms(worst((r) => r.loopDelayMs.p99))} / ${ms(worst((r) => r.loopDelayMs.max))}`,

@@ -117,8 +117,9 @@ export class SqliteRoomStore implements RoomStore {
   /** Appends written in the open transaction, answered when it commits. */
   private waiting: { resolve: (result: AppendResult) => void; reject: (error: unknown) => void }[] = [];
   private commitScheduled = false;
-  /** The worker found the WAL long: checkpoint what it has not copied yet, after the next commit. */
+  /** The worker found the WAL long: checkpoint what it has not copied yet, on the turn after the next commit. */
   private rewindWanted = false;
+  /** `rewindBetweenTurns` is on a timer already. */
   private rewindScheduled = false;
 
   /** `file` is a path, or ":memory:". The folder is created if needed. */
