@@ -4,13 +4,13 @@
  * power cut, which would need `FULL` at a cost on every action). The primary key (room, seq) is
  * the log's unique key: a second writer for the same sequence number gets `conflict`.
  *
- * Appends are committed together: the first one in a turn of the event loop opens a transaction,
- * each is written into it at once (so a taken sequence number is known at once), and the
- * transaction commits right after the event loop has handled that turn's input (`setImmediate`).
- * Each append resolves only then, so nothing is acknowledged before it is committed. Under load a
- * turn carries several rooms' actions, and one commit (its locks and its WAL header) serves them
- * all. Saved timers and finished games go into the same transaction; the other methods that
- * write, or read the log, commit what is waiting first.
+ * Appends are committed together: those of one turn of the event loop are queued, and written
+ * and committed in one transaction right after the event loop has handled that turn's input
+ * (`setImmediate`); one append alone is one statement, its own transaction. Each append resolves
+ * only then, so nothing is acknowledged before it is committed, and a sequence number already
+ * taken resolves to `conflict` then. Under load a turn carries several rooms' actions, and one
+ * commit (its locks and its WAL header) serves them all. Saved timers and finished games go with
+ * them; every other method commits what is waiting first, so a read sees every write before it.
  *
  * Checkpoints (copying the WAL back into the database file, with an fsync) are not left to the
  * commit that happens to cross SQLite's threshold: that would stall the event loop, and every ack
@@ -108,6 +108,13 @@ const WAL_RESTART_FRAMES = 2_048;
 const WAL_SIZE_LIMIT = 16 * 1024 * 1024;
 
 const APPENDED: AppendResult = { ok: true };
+
+/** A write queued for the end of the turn, and who waits for its answer. */
+interface Waiting {
+  write: () => AppendResult;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
 const CONFLICT: AppendResult = { ok: false, reason: "conflict" };
 
 export class SqliteRoomStore implements RoomStore {
@@ -115,7 +122,7 @@ export class SqliteRoomStore implements RoomStore {
   private readonly statements;
   private readonly checkpointer: Worker | null = null;
   /** Appends written in the open transaction, answered when it commits. */
-  private waiting: { resolve: (result: AppendResult) => void; reject: (error: unknown) => void }[] = [];
+  private waiting: Waiting[] = [];
   private commitScheduled = false;
   /** The worker found the WAL long: checkpoint what it has not copied yet, on the turn after the next commit. */
   private rewindWanted = false;
@@ -222,18 +229,20 @@ export class SqliteRoomStore implements RoomStore {
   }
 
   async getRoom(code: string): Promise<RoomRecord | null> {
+    this.commitWaiting();
     const row = this.statements.getRoom.get(code) as RoomRow | undefined;
     return row ? roomFrom(row) : null;
   }
 
   async unfinishedRooms(): Promise<RoomRecord[]> {
+    this.commitWaiting();
     return (this.statements.unfinished.all() as RoomRow[]).map(roomFrom);
   }
 
   /**
-   * Written at once, inside the transaction of this turn of the event loop; resolved when that
-   * transaction commits (see the module comment). A sequence number already taken resolves to
-   * `conflict` at once.
+   * Written with the rest of this turn's writes, right after the event loop has handled the turn's
+   * input (see the module comment), and resolved once they are committed. A sequence number
+   * already taken resolves to `conflict` then, and the turn's other writes commit all the same.
    */
   append(code: string, entry: LogEntry): Promise<AppendResult> {
     return this.writeInTurn(() => {
@@ -257,43 +266,42 @@ export class SqliteRoomStore implements RoomStore {
   }
 
   /**
-   * Runs a write inside this turn's transaction (opening it if needed) and resolves with its result
-   * when the transaction commits; an append's conflict resolves at once, as nothing was written.
+   * Queues a write for the end of this turn of the event loop and resolves with its result once it
+   * is committed. Nothing touches SQLite until then: the writes of one turn run back to back, and
+   * one write alone is one statement (its own transaction) instead of three calls into SQLite, each
+   * of which, between a loaded server's other work, starts with cold caches.
    */
   private writeInTurn(write: () => AppendResult): Promise<AppendResult> {
-    let result: AppendResult;
-    try {
-      if (!this.db.inTransaction) this.statements.begin.run();
-      result = write();
-    } catch (error) {
-      // SQLite may have rolled the whole transaction back (a full disk, an I/O error): then the
-      // writes waiting for it are lost too, and must not be acknowledged.
-      if (!this.db.inTransaction) this.failWaiting(error);
-      return Promise.reject(error);
-    }
-    if (!result.ok) return Promise.resolve(result);
+    if (!this.db.open) return Promise.reject(new TypeError("The database connection is not open"));
     if (!this.commitScheduled) {
       this.commitScheduled = true;
       setImmediate(this.commitWaiting);
     }
-    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
+    return new Promise((resolve, reject) => this.waiting.push({ write, resolve, reject }));
   }
 
-  /** Commits the open transaction and resolves the appends written in it. */
+  /** Writes and commits what this turn queued, then answers each write. */
   private readonly commitWaiting = (): void => {
     this.commitScheduled = false;
-    if (!this.db.open || !this.db.inTransaction) return;
-    try {
-      this.statements.commit.run();
-    } catch (error) {
-      if (this.db.inTransaction) this.statements.rollback.run();
-      this.failWaiting(error);
+    const waiting = this.waiting;
+    if (waiting.length === 0) return;
+    this.waiting = [];
+    if (!this.db.open) {
+      for (const write of waiting) write.reject(new TypeError("The database connection is not open"));
       return;
     }
-    const waiting = this.waiting;
-    this.waiting = [];
-    for (const append of waiting) append.resolve(APPENDED);
-    // Not now: the appends just answered have their acks written at the end of this tick, and the
+    if (waiting.length === 1) {
+      const only = waiting[0] as Waiting;
+      let result: AppendResult;
+      try {
+        result = only.write();
+      } catch (error) {
+        only.reject(error);
+        return;
+      }
+      only.resolve(result);
+    } else if (!this.commitTogether(waiting)) return;
+    // Not now: the writes just answered have their acks written at the end of this tick, and the
     // rewind's fsyncs (8-9 ms on a slow disk) would hold them back.
     if (this.rewindWanted && !this.rewindScheduled) {
       this.rewindScheduled = true;
@@ -302,14 +310,44 @@ export class SqliteRoomStore implements RoomStore {
   };
 
   /**
-   * Runs on a later turn of the event loop, once the last commit's acks are written. A write
-   * opened since (by a timer, or a room's follow-up in the same tick) is committed first: the
-   * rewind needs no transaction open, and waiting for a moment with none could wait for ever
-   * under writes that never pause.
+   * Several writes in one transaction. A write that fails on its own (its statement is undone, the
+   * transaction stays open) is refused alone; if SQLite rolls the whole transaction back (a full
+   * disk, an I/O error), every write in it is refused, as none was committed. False if none was.
+   */
+  private commitTogether(waiting: readonly Waiting[]): boolean {
+    const results: (AppendResult | { error: unknown })[] = [];
+    try {
+      this.statements.begin.run();
+      for (const { write } of waiting) {
+        try {
+          results.push(write());
+        } catch (error) {
+          if (!this.db.inTransaction) throw error;
+          results.push({ error });
+        }
+      }
+      this.statements.commit.run();
+    } catch (error) {
+      if (this.db.inTransaction) this.statements.rollback.run();
+      for (const write of waiting) write.reject(error);
+      return false;
+    }
+    for (const [i, write] of waiting.entries()) {
+      const result = results[i] as AppendResult | { error: unknown };
+      if ("error" in result) write.reject(result.error);
+      else write.resolve(result);
+    }
+    return true;
+  }
+
+  /**
+   * Runs on a later turn of the event loop, once the last commit's acks are written. Writes queued
+   * since (by a timer, or a room's follow-up in the same tick) are committed first: waiting for a
+   * turn with none could wait for ever under writes that never pause.
    */
   private readonly rewindBetweenTurns = (): void => {
     if (this.db.open && this.rewindWanted) {
-      if (this.db.inTransaction) this.commitWaiting();
+      this.commitWaiting();
       this.rewindWal();
     }
     this.rewindScheduled = false;
@@ -339,12 +377,6 @@ export class SqliteRoomStore implements RoomStore {
     }
   }
 
-  private failWaiting(error: unknown): void {
-    const waiting = this.waiting;
-    this.waiting = [];
-    for (const append of waiting) append.reject(error);
-  }
-
   async entries(code: string, afterSeq = 0): Promise<LogEntry[]> {
     this.commitWaiting();
     return (this.statements.entries.all(code, afterSeq) as EntryRow[]).map(entryFrom);
@@ -370,6 +402,7 @@ export class SqliteRoomStore implements RoomStore {
   }
 
   async loadTimer(code: string): Promise<SavedTimer | null> {
+    this.commitWaiting();
     const row = this.statements.loadTimer.get(code) as { timer: string | null } | undefined;
     return row?.timer ? (JSON.parse(row.timer) as SavedTimer) : null;
   }
