@@ -108,6 +108,7 @@ const WAL_RESTART_FRAMES = 2_048;
 const WAL_SIZE_LIMIT = 16 * 1024 * 1024;
 
 const APPENDED: AppendResult = { ok: true };
+const CONFLICT: AppendResult = { ok: false, reason: "conflict" };
 
 /** A write queued for the end of the turn, and who waits for its answer. */
 interface Waiting {
@@ -115,13 +116,15 @@ interface Waiting {
   resolve: (result: AppendResult) => void;
   reject: (error: unknown) => void;
 }
-const CONFLICT: AppendResult = { ok: false, reason: "conflict" };
+
+/** What a write gets once the store is closed (the words better-sqlite3 uses). */
+const closed = () => new TypeError("The database connection is not open");
 
 export class SqliteRoomStore implements RoomStore {
   private readonly db: Database.Database;
   private readonly statements;
   private readonly checkpointer: Worker | null = null;
-  /** Appends written in the open transaction, answered when it commits. */
+  /** Writes queued in this turn of the event loop, written and answered at its end. */
   private waiting: Waiting[] = [];
   private commitScheduled = false;
   /** The worker found the WAL long: checkpoint what it has not copied yet, on the turn after the next commit. */
@@ -272,7 +275,7 @@ export class SqliteRoomStore implements RoomStore {
    * of which, between a loaded server's other work, starts with cold caches.
    */
   private writeInTurn(write: () => AppendResult): Promise<AppendResult> {
-    if (!this.db.open) return Promise.reject(new TypeError("The database connection is not open"));
+    if (!this.db.open) return Promise.reject(closed());
     if (!this.commitScheduled) {
       this.commitScheduled = true;
       setImmediate(this.commitWaiting);
@@ -287,20 +290,10 @@ export class SqliteRoomStore implements RoomStore {
     if (waiting.length === 0) return;
     this.waiting = [];
     if (!this.db.open) {
-      for (const write of waiting) write.reject(new TypeError("The database connection is not open"));
+      for (const write of waiting) write.reject(closed());
       return;
     }
-    if (waiting.length === 1) {
-      const only = waiting[0] as Waiting;
-      let result: AppendResult;
-      try {
-        result = only.write();
-      } catch (error) {
-        only.reject(error);
-        return;
-      }
-      only.resolve(result);
-    } else if (!this.commitTogether(waiting)) return;
+    if (!this.writeAll(waiting)) return;
     // Not now: the writes just answered have their acks written at the end of this tick, and the
     // rewind's fsyncs (8-9 ms on a slow disk) would hold them back.
     if (this.rewindWanted && !this.rewindScheduled) {
@@ -310,23 +303,25 @@ export class SqliteRoomStore implements RoomStore {
   };
 
   /**
-   * Several writes in one transaction. A write that fails on its own (its statement is undone, the
-   * transaction stays open) is refused alone; if SQLite rolls the whole transaction back (a full
-   * disk, an I/O error), every write in it is refused, as none was committed. False if none was.
+   * The turn's writes: one alone is one statement, its own transaction; several share one. A write
+   * that fails on its own (its statement is undone, a shared transaction stays open) is refused
+   * alone; if SQLite rolls a shared transaction back (a full disk, an I/O error), every write in it
+   * is refused, as none was committed. False if none was.
    */
-  private commitTogether(waiting: readonly Waiting[]): boolean {
+  private writeAll(waiting: readonly Waiting[]): boolean {
+    const together = waiting.length > 1;
     const results: (AppendResult | { error: unknown })[] = [];
     try {
-      this.statements.begin.run();
+      if (together) this.statements.begin.run();
       for (const { write } of waiting) {
         try {
           results.push(write());
         } catch (error) {
-          if (!this.db.inTransaction) throw error;
+          if (together && !this.db.inTransaction) throw error;
           results.push({ error });
         }
       }
-      this.statements.commit.run();
+      if (together) this.statements.commit.run();
     } catch (error) {
       if (this.db.inTransaction) this.statements.rollback.run();
       for (const write of waiting) write.reject(error);
