@@ -306,7 +306,7 @@ export class SqliteRoomStore implements RoomStore {
    * The turn's writes: one alone is one statement, its own transaction; several share one. A write
    * that fails on its own (its statement is undone, a shared transaction stays open) is refused
    * alone; if SQLite rolls a shared transaction back (a full disk, an I/O error), every write in it
-   * is refused, as none was committed. False if none was.
+   * is refused, as none was committed. False then (and the WAL's rewind waits for a commit).
    */
   private writeAll(waiting: readonly Waiting[]): boolean {
     const together = waiting.length > 1;
