@@ -186,4 +186,24 @@ describe("the view cache", () => {
     expect(ops.length).toBeGreaterThan(0);
     expect(ops.every((op) => op.p[0] === "hand" || op.p[0] === "energy")).toBe(true);
   });
+
+  it("shows a card that looks the same to several seats as one object, in every game", () => {
+    let state = FIXTURES["one team of eight (the load bench's rooms)"] as GameState;
+    state = must(state, { type: "team:chooseReporting", seatId: "s1", side: "product" });
+    // s1 and s5 wear the same role: the same hand, priced and judged the same way.
+    const s1 = seatPartOf(state, "s1");
+    const s5 = seatPartOf(state, "s5");
+    expect(s1?.hand.length).toBeGreaterThan(0);
+    expect(s5?.hand).toEqual(s1?.hand);
+    s1?.hand.forEach((card, i) => expect(s5?.hand[i], card.id).toBe(card));
+    // Another cache (another room's) shows them with the same objects too.
+    expect(createViewCache().seatPart(state, "s5")?.hand[0]).toBe(s1?.hand[0]);
+    // Once s1 chooses a card, s5 sees it taken: a look of its own, equal to a view made from scratch.
+    const card = s1?.hand[0]?.id as string;
+    const after = must(state, { type: "card:select", seatId: "s1", cardId: card });
+    const taken = seatPartOf(after, "s5")?.hand[0];
+    expect(taken?.takenBy).toBe(after.seats.s1?.name);
+    expect(taken?.problem?.code).toBe("action/card_taken");
+    expect(taken).not.toBe(s1?.hand[0]);
+  });
 });

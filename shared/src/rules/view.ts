@@ -108,20 +108,28 @@ function summary(seat: Seat): SeatSummary {
   };
 }
 
-/** A card's hand-offs as views show them; worked out once per deck and card (decks never change). */
-const handoffCache = new WeakMap<Deck, Map<string, CardView["handoffs"]>>();
+/**
+ * What views need of one card of a deck, worked out once per deck and card (decks never change):
+ * its hand-offs as views show them, and the looks it has had (see `cardView`).
+ */
+interface CardFacts {
+  handoffs: CardView["handoffs"];
+  looks: CardView[];
+}
 
-let lastHandoffs: { deck: Deck; byCard: Map<string, CardView["handoffs"]> } | null = null;
+const factsByDeck = new WeakMap<Deck, Map<string, CardFacts>>();
 
-function handoffsOf(deck: Deck, cardId: string): CardView["handoffs"] {
-  let byCard = lastHandoffs?.deck === deck ? lastHandoffs.byCard : undefined;
+let lastDeck: { deck: Deck; byCard: Map<string, CardFacts> } | null = null;
+
+function factsOf(deck: Deck, cardId: string): CardFacts {
+  let byCard = lastDeck?.deck === deck ? lastDeck.byCard : undefined;
   if (!byCard) {
-    byCard = handoffCache.get(deck);
+    byCard = factsByDeck.get(deck);
     if (!byCard) {
       byCard = new Map();
-      handoffCache.set(deck, byCard);
+      factsByDeck.set(deck, byCard);
     }
-    lastHandoffs = { deck, byCard };
+    lastDeck = { deck, byCard };
   }
   const cached = byCard.get(cardId);
   if (cached) return cached;
@@ -137,9 +145,13 @@ function handoffsOf(deck: Deck, cardId: string): CardView["handoffs"] {
         : `any ${other?.anyCardWithDuty} card`;
     return [{ id: h.id, title: h.title, partner }];
   });
-  byCard.set(cardId, handoffs);
-  return handoffs;
+  const facts: CardFacts = { handoffs, looks: [] };
+  byCard.set(cardId, facts);
+  return facts;
 }
+
+/** How many looks of one card are kept; past that a new one takes the place of the least used. */
+const LOOKS_PER_CARD = 24;
 
 /**
  * One object per distinct problem, shared by every card view that has it. A card's problem is
@@ -169,22 +181,53 @@ function shared(problem: GameError | null): GameError | null {
   return problem;
 }
 
-/** A card as the seat of `choices` sees it: what it costs that seat and why it may not choose it. */
+/**
+ * A card as the seat of `choices` sees it: what it costs that seat and why it may not choose it.
+ * Card views are values, never changed once made, and most seats of most games see a card the
+ * same way (its cost, no problem, nobody's name on it): each distinct look is one object, shared by
+ * every view that shows the card so. A seat's hand worked out again then allocates no card, keeps
+ * the very objects it had where nothing changed, and what it holds costs no memory per seat.
+ */
 function cardView(choices: SeatChoices, card: ActionCard, takenBy: string | null): CardView {
   const viewer = choices.seat;
-  return {
+  const cost = cardCost(choices.index, viewer, card, choices.reportsTo, choices.effects);
+  const offRole = !viewer.roles.includes(card.role);
+  const problem = viewer.selected.includes(card.id) ? null : shared(cardProblem(choices, card.id));
+  const facts = factsOf(choices.state.deck, card.id);
+  const { looks } = facts;
+  for (let i = 0; i < looks.length; i++) {
+    const look = looks[i] as CardView;
+    if (
+      look.problem === problem &&
+      look.cost === cost &&
+      look.offRole === offRole &&
+      look.takenBy === takenBy
+    ) {
+      // A look seen again moves one place forward: the common ones are found first.
+      if (i > 0) {
+        looks[i] = looks[i - 1] as CardView;
+        looks[i - 1] = look;
+      }
+      return look;
+    }
+  }
+  const fresh: CardView = {
     id: card.id,
     role: card.role,
     title: card.title,
     text: card.text,
     points: card.points,
     investment: card.investment ?? null,
-    cost: cardCost(choices.index, viewer, card, choices.reportsTo, choices.effects),
-    offRole: !viewer.roles.includes(card.role),
-    problem: viewer.selected.includes(card.id) ? null : shared(cardProblem(choices, card.id)),
+    cost,
+    offRole,
+    problem,
     takenBy,
-    handoffs: handoffsOf(choices.state.deck, card.id),
+    handoffs: facts.handoffs,
   };
+  // A new look goes last, in the place of the last one when the list is full.
+  if (looks.length >= LOOKS_PER_CARD) looks[looks.length - 1] = fresh;
+  else looks.push(fresh);
+  return fresh;
 }
 
 function cardsFor(choices: SeatChoices, ids: readonly string[]): CardView[] {
@@ -226,7 +269,7 @@ function handView(
       }
     const fresh = cardView(choices, card, taker);
     const old = before?.[count];
-    if (old && sameCard(old, fresh)) hand[count++] = old;
+    if (old && (old === fresh || sameCard(old, fresh))) hand[count++] = old;
     else {
       hand[count++] = fresh;
       same = false;
@@ -377,18 +420,17 @@ function sameItems<T>(a: readonly T[] | undefined, b: readonly T[]): boolean {
   return true;
 }
 
-function sameSummary(a: SeatSummary, b: SeatSummary): boolean {
+/** What `summary(seat)` would make is deep-equal to `view`. */
+function summaryShows(view: SeatSummary, seat: Seat): boolean {
   if (
-    a.id !== b.id ||
-    a.name !== b.name ||
-    a.bot !== b.bot ||
-    a.locked !== b.locked ||
-    a.waiting !== b.waiting ||
-    a.roles.length !== b.roles.length
+    view.id !== seat.id ||
+    view.name !== seat.name ||
+    view.bot !== (seat.bot !== null) ||
+    view.locked !== seat.locked ||
+    view.waiting !== (seat.teamId !== null && seat.roles.length === 0)
   )
     return false;
-  for (let i = 0; i < a.roles.length; i++) if (a.roles[i] !== b.roles[i]) return false;
-  return true;
+  return view.roles === seat.roles || sameRoles(view.roles, seat.roles);
 }
 
 function noCardsIn(view: TeammateView): boolean {
@@ -512,17 +554,17 @@ class CachedViews implements ViewCache {
   private lastFinalScores: GameState["finalScores"] | undefined;
   private lastSeatOrder: readonly string[] | null = null;
 
-  /** A seat's summary: the same object as long as what it shows is the same. */
+  /** A seat's summary: the same object as long as what it shows is the same (made only when it is not). */
   private summaryOf(seat: Seat): SeatSummary {
     const prev = this.summaries.get(seat.id);
     if (prev && prev.seat === seat) return prev.view;
-    const fresh = summary(seat);
     if (!prev) {
+      const fresh = summary(seat);
       this.summaries.set(seat.id, { seat, view: fresh });
       return fresh;
     }
     prev.seat = seat;
-    if (!sameSummary(prev.view, fresh)) prev.view = fresh;
+    if (!summaryShows(prev.view, seat)) prev.view = summary(seat);
     return prev.view;
   }
 
@@ -546,40 +588,55 @@ class CachedViews implements ViewCache {
     this.prune(state);
     const byTeam = this.teamSeats(state);
     const prev = this.lastBoard;
-    const teams: TeamView[] = [];
+    // Nothing is made for a team whose view is as before: its seats' summaries are compared with
+    // the ones it shows, and the list of teams is copied only from the first one that changed.
+    let teams: TeamView[] | null = null;
+    let count = 0;
     for (const id of state.teamOrder) {
       const team = state.teams[id];
       if (!team) continue;
       const teamSeats = byTeam.get(id) ?? NO_SEATS;
-      const seats: SeatSummary[] = new Array(teamSeats.length);
-      for (let i = 0; i < teamSeats.length; i++) seats[i] = this.summaryOf(teamSeats[i] as Seat);
       const decided = state.round > 0 && team.reportingDecidedFor === state.round;
       const cached = this.teams.get(id);
-      const sameSeats = sameItems(cached?.view.seats, seats);
-      if (cached && cached.team === team && cached.decided === decided && sameSeats) {
-        teams.push(cached.view);
-        continue;
+      let seats = cached?.view.seats;
+      let sameSeats = seats !== undefined && seats.length === teamSeats.length;
+      if (sameSeats)
+        for (let i = 0; i < teamSeats.length; i++)
+          if (this.summaryOf(teamSeats[i] as Seat) !== (seats as SeatSummary[])[i]) {
+            sameSeats = false;
+            break;
+          }
+      let view: TeamView;
+      if (cached && cached.team === team && cached.decided === decided && sameSeats) view = cached.view;
+      else {
+        if (!sameSeats) {
+          seats = new Array(teamSeats.length);
+          for (let i = 0; i < teamSeats.length; i++) seats[i] = this.summaryOf(teamSeats[i] as Seat);
+        }
+        view = {
+          id: team.id,
+          name: team.name,
+          reportsTo: team.reportsTo,
+          reportingDecided: decided,
+          meters: team.meters,
+          total: team.total,
+          seats: seats as SeatSummary[],
+          roundScores: team.roundScores,
+        };
+        if (cached) {
+          cached.team = team;
+          cached.decided = decided;
+          cached.view = view;
+        } else this.teams.set(id, { team, decided, view });
       }
-      const view: TeamView = {
-        id: team.id,
-        name: team.name,
-        reportsTo: team.reportsTo,
-        reportingDecided: decided,
-        meters: team.meters,
-        total: team.total,
-        seats: sameSeats && cached ? cached.view.seats : seats,
-        roundScores: team.roundScores,
-      };
-      if (cached) {
-        cached.team = team;
-        cached.decided = decided;
-        cached.view = view;
-      } else this.teams.set(id, { team, decided, view });
-      teams.push(view);
+      if (!teams && (!prev || prev.teams[count] !== view)) teams = prev ? prev.teams.slice(0, count) : [];
+      teams?.push(view);
+      count++;
     }
-    if (this.teams.size > teams.length)
+    if (this.teams.size > count)
       for (const id of this.teams.keys()) if (!state.teams[id]) this.teams.delete(id);
-    const teamViews = prev && sameItems(prev.teams, teams) ? prev.teams : teams;
+    const teamViews =
+      teams ?? (prev && prev.teams.length !== count ? prev.teams.slice(0, count) : (prev?.teams ?? []));
 
     // The leaderboard follows the teams and the final scores: unchanged when they are.
     let leaderboard: BoardView["leaderboard"];
@@ -609,6 +666,17 @@ class CachedViews implements ViewCache {
     const deal = state.round >= 1 ? state.deals[state.round - 1] : undefined;
     const scenario = deal && state.phase !== "lobby" ? (index.scenarios.get(deal.scenarioId) ?? null) : null;
     const rounds = state.settings.rounds;
+    if (
+      prev &&
+      prev.phase === state.phase &&
+      prev.paused === state.paused &&
+      prev.round === state.round &&
+      prev.rounds === rounds &&
+      prev.scenario === scenario &&
+      prev.teams === teamViews &&
+      prev.leaderboard === leaderboard
+    )
+      return prev;
     const board: BoardView = {
       phase: state.phase,
       paused: state.paused,
@@ -619,18 +687,6 @@ class CachedViews implements ViewCache {
       teams: teamViews,
       leaderboard,
     };
-    if (
-      prev &&
-      prev.phase === board.phase &&
-      prev.paused === board.paused &&
-      prev.round === board.round &&
-      prev.rounds === board.rounds &&
-      prev.midGameRound === board.midGameRound &&
-      prev.scenario === board.scenario &&
-      prev.teams === board.teams &&
-      prev.leaderboard === board.leaderboard
-    )
-      return prev;
     this.lastBoard = board;
     return board;
   }
