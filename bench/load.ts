@@ -17,8 +17,8 @@
  *   that a machine getting busier or quieter weighs on both alike, pools each target's windows and
  *   prints both targets side by side: acked actions per second,
  *   ack and fan-out latency, the target's CPU (also per 1,000 actions) and memory (from /proc,
- *   sampled each second), errors, and, for the server, acked player actions against the entries
- *   found in its SQLite log afterwards.
+ *   sampled each second), errors, and, for the server, its collections' pauses (from its
+ *   `/metrics`) and acked player actions against the entries found in its SQLite log afterwards.
  * - `saturation` keeps the rooms and steps the pace up (each step 30 % shorter intervals) until the
  *   ack p99 passes 100 ms, then halves the gap between the last step under it and the first over
  *   it (`--refine-steps`, each after a few unmeasured seconds at its pace so that the backlog of
@@ -241,6 +241,51 @@ interface Measured {
   machineStealPercent: number;
   /** The window(s) in the target's CPU profile's clock (µs). */
   profileWindows: { from: number; to: number }[];
+  /** The server's garbage collections in the window, from its `/metrics` (null for the relay). */
+  gc: GcTotals | null;
+}
+
+/**
+ * Collections and their pauses, summed by kind (prom-client's `nodejs_gc_duration_seconds`): minor
+ * ones, and full ones with their incremental marking steps.
+ */
+interface GcTotals {
+  minor: number;
+  minorS: number;
+  major: number;
+  majorS: number;
+}
+
+/** The server's collections so far, read from its `/metrics`; null if it cannot be read. */
+async function gcTotals(url: string): Promise<GcTotals | null> {
+  try {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const read = (what: "sum" | "count", kind: string) => {
+      const line = text
+        .split("\n")
+        .find((l) => l.startsWith(`boxless_nodejs_gc_duration_seconds_${what}{kind="${kind}"}`));
+      return line ? Number(line.slice(line.lastIndexOf(" ") + 1)) : 0;
+    };
+    return {
+      minor: read("count", "minor"),
+      minorS: read("sum", "minor"),
+      major: read("count", "major"),
+      // A full collection's marking steps on the main thread are entries of their own.
+      majorS: read("sum", "major") + read("sum", "incremental"),
+    };
+  } catch {
+    return null;
+  }
+}
+
+function gcBetween(a: GcTotals | null, b: GcTotals | null): GcTotals | null {
+  if (!a || !b) return null;
+  return {
+    minor: b.minor - a.minor,
+    minorS: b.minorS - a.minorS,
+    major: b.major - a.major,
+    majorS: b.majorS - a.majorS,
+  };
 }
 
 /** A target process with its rooms set up in the workers, ready for windows one after another. */
@@ -344,6 +389,7 @@ async function startHarness(target: Target, options: Options, cleanups: Set<() =
         sampler.cpuPercent = [];
         sampler.rss = [];
         sampler.peakRss = 0;
+        const gcAtGo = target === "server" ? await gcTotals(url) : null;
         const rssAtStart = rssBytes(pid) ?? 0;
         const cpuAtGo = cpuSeconds(pid) ?? 0;
         const workerCpuAtGo = workerCpu();
@@ -361,6 +407,7 @@ async function startHarness(target: Target, options: Options, cleanups: Set<() =
         const cpuSecondsInWindow = (cpuSeconds(pid) ?? 0) - cpuAtGo;
         const workerCpuSeconds = workerCpu() - workerCpuAtGo;
         const machineAtStop = machineTicks();
+        const gc = target === "server" ? gcBetween(gcAtGo, await gcTotals(url)) : null;
         windowStart = null;
         for (const worker of workers) worker.send({ type: "stop", drainMs: DRAIN_MS } satisfies ToWorker);
         const results = await collect<FromWorker, "result">(workers, "result", DRAIN_MS + 20_000);
@@ -381,6 +428,7 @@ async function startHarness(target: Target, options: Options, cleanups: Set<() =
           machineBusyPercent: ((machineAtStop.busy - machineAtGo.busy) / machineTotal) * 100,
           machineStealPercent: ((machineAtStop.steal - machineAtGo.steal) / machineTotal) * 100,
           profileWindows: [profileWindow],
+          gc,
         };
       },
       async close(windows, profiled = windows) {
@@ -554,6 +602,20 @@ function combined(windows: readonly Measured[]): Measured {
     machineBusyPercent: weighted((m) => m.machineBusyPercent),
     machineStealPercent: weighted((m) => m.machineStealPercent),
     profileWindows: windows.flatMap((m) => m.profileWindows),
+    gc: windows.every((m) => m.gc)
+      ? windows.reduce<GcTotals>(
+          (sum, m) => {
+            const gc = m.gc as GcTotals;
+            return {
+              minor: sum.minor + gc.minor,
+              minorS: sum.minorS + gc.minorS,
+              major: sum.major + gc.major,
+              majorS: sum.majorS + gc.majorS,
+            };
+          },
+          { minor: 0, minorS: 0, major: 0, majorS: 0 },
+        )
+      : null,
   };
 }
 
@@ -610,6 +672,17 @@ function column(
   out.set("target CPU s in window", fmt(m.cpuSecondsInWindow, 2));
   out.set("target CPU ms / 1,000 actions", Number.isNaN(f.cpuPerThousand) ? "–" : fmt(f.cpuPerThousand, 0));
   out.set("target RSS MB at start / peak", `${mb(m.rssAtStart)} / ${mb(m.peakRss)}`);
+  // From the server's own /metrics (the relay has none): steadier than CPU from run to run.
+  out.set(
+    "GC pause ms / 1,000 actions (minor · full)",
+    m.gc && acked > 0
+      ? `${fmt((m.gc.minorS * 1e6) / acked, 1)} · ${fmt((m.gc.majorS * 1e6) / acked, 1)}`
+      : "n/a",
+  );
+  out.set(
+    "  minor collections, average pause ms",
+    m.gc && m.gc.minor > 0 ? `${fmt(m.gc.minor)}, ${fmt((m.gc.minorS * 1000) / m.gc.minor, 1)}` : "n/a",
+  );
   out.set("load generators CPU % (sum)", fmt(f.workerCpuPercent, 1));
   // The workers time acks and pushes on their own event loops: a busy worker times them late.
   const worst = (pick: (r: WorkerResult) => number) => Math.max(...m.results.map(pick));
