@@ -672,7 +672,7 @@ function column(
   out.set("target CPU s in window", fmt(m.cpuSecondsInWindow, 2));
   out.set("target CPU ms / 1,000 actions", Number.isNaN(f.cpuPerThousand) ? "–" : fmt(f.cpuPerThousand, 0));
   out.set("target RSS MB at start / peak", `${mb(m.rssAtStart)} / ${mb(m.peakRss)}`);
-  // From the server's own /metrics (the relay has none): steadier than CPU from run to run.
+  // From the server's own /metrics (the relay has none).
   out.set(
     "GC pause ms / 1,000 actions (minor · full)",
     m.gc && acked > 0
