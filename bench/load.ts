@@ -278,13 +278,13 @@ async function gcTotals(url: string): Promise<GcTotals | null> {
   }
 }
 
-function gcBetween(a: GcTotals | null, b: GcTotals | null): GcTotals | null {
-  if (!a || !b) return null;
+/** `a` and `b` added field by field (`sign` -1: what `b` adds to `a`, for two readings). */
+function gcPlus(a: GcTotals, b: GcTotals, sign = 1): GcTotals {
   return {
-    minor: b.minor - a.minor,
-    minorS: b.minorS - a.minorS,
-    major: b.major - a.major,
-    majorS: b.majorS - a.majorS,
+    minor: a.minor + sign * b.minor,
+    minorS: a.minorS + sign * b.minorS,
+    major: a.major + sign * b.major,
+    majorS: a.majorS + sign * b.majorS,
   };
 }
 
@@ -407,7 +407,8 @@ async function startHarness(target: Target, options: Options, cleanups: Set<() =
         const cpuSecondsInWindow = (cpuSeconds(pid) ?? 0) - cpuAtGo;
         const workerCpuSeconds = workerCpu() - workerCpuAtGo;
         const machineAtStop = machineTicks();
-        const gc = target === "server" ? gcBetween(gcAtGo, await gcTotals(url)) : null;
+        const gcAtStop = target === "server" ? await gcTotals(url) : null;
+        const gc = gcAtGo && gcAtStop ? gcPlus(gcAtStop, gcAtGo, -1) : null;
         windowStart = null;
         for (const worker of workers) worker.send({ type: "stop", drainMs: DRAIN_MS } satisfies ToWorker);
         const results = await collect<FromWorker, "result">(workers, "result", DRAIN_MS + 20_000);
@@ -603,18 +604,12 @@ function combined(windows: readonly Measured[]): Measured {
     machineStealPercent: weighted((m) => m.machineStealPercent),
     profileWindows: windows.flatMap((m) => m.profileWindows),
     gc: windows.every((m) => m.gc)
-      ? windows.reduce<GcTotals>(
-          (sum, m) => {
-            const gc = m.gc as GcTotals;
-            return {
-              minor: sum.minor + gc.minor,
-              minorS: sum.minorS + gc.minorS,
-              major: sum.major + gc.major,
-              majorS: sum.majorS + gc.majorS,
-            };
-          },
-          { minor: 0, minorS: 0, major: 0, majorS: 0 },
-        )
+      ? windows.reduce((sum, m) => gcPlus(sum, m.gc as GcTotals), {
+          minor: 0,
+          minorS: 0,
+          major: 0,
+          majorS: 0,
+        })
       : null,
   };
 }

@@ -50,9 +50,6 @@ interface Attachment {
   version: number;
   /** The seat part of the last view sent (seats only). */
   me: SeatOwnView | null;
-  /** While the room fans out: the changes to this peer's own part, then the patch it is sent. */
-  mine: PatchOp[] | null;
-  out: { base: number; version: number; ops: PatchOp[] } | null;
 }
 
 interface ActiveTimer {
@@ -500,7 +497,7 @@ export class Room {
     this.detachNow(peer.id);
     this.clearVacancy();
     const me = who.viewer === "seat" ? this.views.seatPart(this.state, who.seatId) : null;
-    this.attachments.set(peer.id, { peer, who, version: this.seq, me, mine: null, out: null });
+    this.attachments.set(peer.id, { peer, who, version: this.seq, me });
     if (who.viewer === "seat") {
       this.connected.set(who.seatId, (this.connected.get(who.seatId) ?? 0) + 1);
       this.clearAwayTimer(who.seatId);
@@ -657,60 +654,43 @@ export class Room {
     this.lastRoom = room;
     this.lastGame = game;
     const version = this.seq;
-    let owners = 0;
+    const own: [Attachment, PatchOp[]][] = [];
     for (const attached of this.attachments.values()) {
-      attached.mine = null;
-      attached.out = null;
       if (attached.who.viewer !== "seat") continue;
       const me = this.views.seatPart(this.state, attached.who.seatId);
       if (me === attached.me) continue;
       const mine = diffView(attached.me, me, ["me"]);
       attached.me = me;
-      if (mine.length > 0) {
-        attached.mine = mine;
-        owners++;
-      }
+      if (mine.length > 0) own.push([attached, mine]);
     }
-    if (common.length === 0 && owners === 0) return;
     const split =
       common.length > 0 &&
-      owners > 0 &&
+      own.length > 0 &&
       jsonLongerThan(common, this.deps.splitBoardBytes ?? SPLIT_BOARD_BYTES);
-    // Peers that get the board's part alone, by the version they start from (nearly always one).
-    let boardOnly: Map<number, Peer[]> | null = null;
+    const mineOf = new Map(own);
+    const boardOnly = new Map<number, Peer[]>();
+    const separate: [Peer, { base: number; version: number; ops: PatchOp[] }][] = [];
     for (const attached of this.attachments.values()) {
-      const { mine } = attached;
+      const mine = mineOf.get(attached);
       if (mine && !split) {
-        attached.out = {
-          base: attached.version,
-          version,
-          ops: common.length > 0 ? [...common, ...mine] : mine,
-        };
+        const ops = common.length > 0 ? [...common, ...mine] : mine;
+        separate.push([attached.peer, { base: attached.version, version, ops }]);
       } else if (common.length > 0) {
-        boardOnly ??= new Map();
         const peers = boardOnly.get(attached.version);
         if (peers) peers.push(attached.peer);
         else boardOnly.set(attached.version, [attached.peer]);
-        if (mine) attached.out = { base: version, version, ops: mine };
+        if (mine) separate.push([attached.peer, { base: version, version, ops: mine }]);
       } else if (mine) {
-        attached.out = { base: attached.version, version, ops: mine };
+        separate.push([attached.peer, { base: attached.version, version, ops: mine }]);
       } else continue;
       attached.version = version;
     }
-    if (boardOnly)
-      for (const [base, peers] of boardOnly) {
-        const payload = { base, version, ops: common };
-        if (this.deps.pushAll && peers.length > 1) this.deps.pushAll(peers, "view:patched", payload);
-        else for (const peer of peers) peer.push("view:patched", payload);
-      }
-    if (owners > 0)
-      for (const attached of this.attachments.values()) {
-        const { out } = attached;
-        if (!out) continue;
-        attached.out = null;
-        attached.mine = null;
-        attached.peer.push("view:patched", out);
-      }
+    for (const [base, peers] of boardOnly) {
+      const payload = { base, version, ops: common };
+      if (this.deps.pushAll && peers.length > 1) this.deps.pushAll(peers, "view:patched", payload);
+      else for (const peer of peers) peer.push("view:patched", payload);
+    }
+    for (const [peer, payload] of separate) peer.push("view:patched", payload);
   }
 
   // ─── timers ─────────────────────────────────────────────────────────────────

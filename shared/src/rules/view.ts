@@ -635,8 +635,9 @@ class CachedViews implements ViewCache {
     }
     if (this.teams.size > count)
       for (const id of this.teams.keys()) if (!state.teams[id]) this.teams.delete(id);
-    const teamViews =
-      teams ?? (prev && prev.teams.length !== count ? prev.teams.slice(0, count) : (prev?.teams ?? []));
+    // Every team as before: the last list, unless teams went from its end.
+    if (!teams && (!prev || prev.teams.length !== count)) teams = prev ? prev.teams.slice(0, count) : [];
+    const teamViews = teams ?? (prev as BoardView).teams;
 
     // The leaderboard follows the teams and the final scores: unchanged when they are.
     let leaderboard: BoardView["leaderboard"];
