@@ -2,7 +2,7 @@
  * Fuzz bench: `npm run bench -- fuzz [--messages N] [--sockets S] [--rate R] [--flooders F]
  * [--max-seconds T] [--seed X]`.
  *
- * Starts the real server (`server/src/main.ts`) in a child process on 127.0.0.1 with a fresh
+ * Starts the real server (as `npm start` does, from its bundle) in a child process on 127.0.0.1 with a fresh
  * temporary DATA_DIR, opens three rooms in round 1's planning (a facilitator, a host screen and
  * four players each, through the reference client), then sends at least `--messages` fuzzed
  * messages (the fast-check arbitraries of `server/src/testing/fuzz-arbitraries.ts`, shared with
@@ -453,7 +453,7 @@ export async function runFuzzBench(args: readonly string[] = []): Promise<void> 
           ["seed", String(options.seed)],
           [
             "server",
-            "server/src/main.ts in a child process, 127.0.0.1, default limits (no setting raises them)",
+            "the server bundle (npm start) in a child process, 127.0.0.1, default limits (no setting raises them)",
           ],
           ["node", process.version],
           ["cpu", `${os.cpus()[0]?.model.trim() ?? "unknown"} × ${os.cpus().length}`],

@@ -4,6 +4,7 @@
  * that take them. Each part is a script that prints figures; nothing here asserts.
  */
 
+import { buildServerIfNeeded } from "../scripts/build-if-needed";
 import { ALLHANDS_USAGE, runAllHandsBench } from "./allhands";
 import { runEngineBench } from "./engine";
 import { FUZZ_USAGE, runFuzzBench } from "./fuzz";
@@ -89,6 +90,8 @@ async function main(args: readonly string[]): Promise<number> {
     return 2;
   }
   const names = named.length > 0 ? named : Object.keys(PARTS).filter((name) => !PARTS[name]?.onlyNamed);
+  // The benches start the server as `npm start` does: from its bundle, built if out of date.
+  if (!buildServerIfNeeded()) return 1;
   for (const [i, name] of names.entries()) {
     if (i > 0) console.log("");
     console.log(`━━ ${name} ━━`);

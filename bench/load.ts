@@ -39,7 +39,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
-import { freePort, serverNodeFlags } from "../server/src/testing/child-server";
+import { freePort, serverArgs, serverNodeFlags } from "../server/src/testing/child-server";
 import type { FromWorker, Target, ToWorker, WorkerReady, WorkerResult } from "./load/messages";
 import { parseBenchOptions } from "./options";
 import { cleanUpOnInterrupt, cpuSeconds, rssBytes, sleep, waitHealthy } from "./processes";
@@ -49,7 +49,6 @@ import { collect, forkWorkers } from "./workers";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const WORKER_FILE = path.join(root, "bench/load/worker.ts");
 const RELAY_FILE = path.join(root, "bench/relay.ts");
-const SERVER_FILE = path.join(root, "server/src/main.ts");
 const DRAIN_MS = 10_000;
 const SETUP_TIMEOUT_MS = 150_000;
 /** Unmeasured seconds a target plays again before each of its windows when another target ran in between. */
@@ -326,24 +325,21 @@ async function startHarness(target: Target, options: Options, cleanups: Set<() =
     const port = await freePort();
     const profileDir = path.join(dataDir, "profile");
     const profiling = options.cpuProf ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : [];
-    const file = target === "server" ? SERVER_FILE : RELAY_FILE;
-    // Both run with the Node flags `npm start` gives the server: the same runtime, the same heap sizes.
-    const targetProcess = spawn(
-      process.execPath,
-      [...profiling, ...serverNodeFlags(), "--import", "tsx", file],
-      {
-        cwd: root,
-        env: {
-          ...process.env,
-          PORT: String(port),
-          HOST: "127.0.0.1",
-          DATA_DIR: dataDir,
-          LOG_FORMAT: "silent",
-          RELAY_RECOVERY: options.relayRecovery ? "1" : "0",
-        },
-        stdio: ["ignore", "ignore", "inherit"],
+    // Both run with the Node flags `npm start` gives the server: the same runtime, the same heap
+    // sizes. The server runs its bundle, as `npm start` does; the relay is TypeScript run by tsx.
+    const args = target === "server" ? serverArgs() : [...serverNodeFlags(), "--import", "tsx", RELAY_FILE];
+    const targetProcess = spawn(process.execPath, [...profiling, ...args], {
+      cwd: root,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        DATA_DIR: dataDir,
+        LOG_FORMAT: "silent",
+        RELAY_RECOVERY: options.relayRecovery ? "1" : "0",
       },
-    );
+      stdio: ["ignore", "ignore", "inherit"],
+    });
     children.push(targetProcess);
     const url = `http://127.0.0.1:${port}`;
     await waitHealthy(url, targetProcess, target);

@@ -16,7 +16,7 @@ import path from "node:path";
 import zlib from "node:zlib";
 import type { Page } from "playwright-core";
 import { launchBrowser, openPerson } from "../client/e2e/browser";
-import { buildClientIfNeeded, CLIENT_DIST } from "../scripts/build-client-if-needed";
+import { buildClientIfNeeded, CLIENT_DIST } from "../scripts/build-if-needed";
 import { startServer } from "../server/src/testing/harness";
 
 const KB = 1024;

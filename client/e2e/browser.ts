@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import axe from "axe-core";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
-import { buildClientIfNeeded } from "../../scripts/build-client-if-needed";
+import { buildClientIfNeeded } from "../../scripts/build-if-needed";
 import { startServer, type TestServer } from "../../server/src/testing/harness";
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -10,32 +10,33 @@ import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
-/** The Node options `npm start` gives the server (its heap sizes), without `--import tsx`. */
+/** The server bundle `npm start` runs (built by scripts/build-if-needed.ts). */
+export const SERVER_MAIN = path.join(root, "server", "dist", "main.js");
+
+/** The Node options `npm start` gives the server (its heap sizes). */
 export function serverNodeFlags(): string[] {
   const scripts = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).scripts as Record<
     string,
     string
   >;
-  const command = (scripts.start ?? "").split("&&").find((part) => part.includes("server/src/main.ts"));
-  if (!command) throw new Error('package.json\'s "start" script does not run server/src/main.ts');
+  const command = (scripts.start ?? "").split("&&").find((part) => part.includes("server/dist/main.js"));
+  if (!command) throw new Error('package.json\'s "start" script does not run server/dist/main.js');
   const words = command.trim().split(/\s+/);
   if (words[0] !== "node") return [];
   const flags: string[] = [];
   for (let i = 1; i < words.length; i++) {
     const word = words[i] as string;
-    if (word === "--import") {
-      i++;
-      continue;
-    }
     if (!word.startsWith("--")) break;
     flags.push(word);
   }
   return flags;
 }
 
-/** `node` arguments that start the server as `npm start` does. */
+/** `node` arguments that start the server as `npm start` does (its bundle must be built). */
 export function serverArgs(): string[] {
-  return [...serverNodeFlags(), "--import", "tsx", path.join(root, "server/src/main.ts")];
+  if (!fs.existsSync(SERVER_MAIN))
+    throw new Error(`${SERVER_MAIN} is missing: run \`tsx scripts/build-if-needed.ts\` (npm test does)`);
+  return [...serverNodeFlags(), SERVER_MAIN];
 }
 
 export async function freePort(): Promise<number> {
