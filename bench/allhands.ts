@@ -23,7 +23,7 @@ import { applyViewPatch, type PatchOp } from "../shared/src/protocol/patch";
 import type { RoomView } from "../shared/src/protocol/views";
 import type { FromAllHandsWorker, RoundReport, ToAllHandsWorker } from "./allhands/messages";
 import { parseBenchOptions } from "./options";
-import { cleanUpOnInterrupt, cpuSeconds, rssBytes, sleep, waitHealthy } from "./processes";
+import { cleanUpOnInterrupt, sleep, treeCpuSeconds, treeRssBytes, waitHealthy } from "./processes";
 import { fmt, percentile, table } from "./report";
 import { collect, forkWorkers } from "./workers";
 
@@ -62,7 +62,7 @@ function parseOptions(args: readonly string[]): Options {
   };
 }
 
-const rssMb = (pid: number) => (rssBytes(pid) ?? Number.NaN) / 1024 / 1024;
+const rssMb = (pid: number) => (treeRssBytes(pid) ?? Number.NaN) / 1024 / 1024;
 
 /** The facilitator's socket, keeping its view, to drive the game. */
 class Facilitator {
@@ -208,7 +208,7 @@ export async function runAllHandsBench(args: readonly string[] = []): Promise<vo
       if (facilitator.view?.game.phase === "reporting") await facilitator.control("round:forceReveal");
       await facilitator.waitFor((v) => v.game.phase === "planning", `planning of round ${round}`);
       await sleep(300);
-      const cpuBefore = cpuSeconds(pid) ?? Number.NaN;
+      const cpuBefore = treeCpuSeconds(pid) ?? Number.NaN;
       for (const worker of workers)
         worker.send({ type: "play", round, spreadMs: options.spreadMs } satisfies ToAllHandsWorker);
       const reports: RoundReport[] = await collect<FromAllHandsWorker, "round">(
@@ -216,7 +216,7 @@ export async function runAllHandsBench(args: readonly string[] = []): Promise<vo
         "round",
         options.spreadMs + 120_000,
       );
-      const cpu = (cpuSeconds(pid) ?? Number.NaN) - cpuBefore;
+      const cpu = (treeCpuSeconds(pid) ?? Number.NaN) - cpuBefore;
       const lastLock = Math.max(...reports.flatMap((r) => r.lockSentAt));
       const latencies = reports
         .flatMap((r) => r.revealAt.map((x) => (x.at - lastLock) / 1000))

@@ -45,7 +45,7 @@ import {
 import { createRoomAt, ok } from "../server/src/testing/harness";
 import { openTable, startPlanning, type Table, type TableServer } from "../server/src/testing/setup";
 import { parseBenchOptions } from "./options";
-import { cleanUpOnInterrupt, cpuSeconds, rssBytes, sleep } from "./processes";
+import { cleanUpOnInterrupt, sleep, treeCpuSeconds, treeRssBytes } from "./processes";
 import { fmt, table } from "./report";
 
 // ─── options ──────────────────────────────────────────────────────────────────
@@ -248,8 +248,15 @@ function judge(
   }
 }
 
-async function openSocket(url: string): Promise<Socket | null> {
-  const socket = io(url, { transports: ["websocket"], forceNew: true, reconnection: false, timeout: 10_000 });
+/** A socket for `room` (its code in the address routes it to the process holding the room). */
+async function openSocket(url: string, room?: string): Promise<Socket | null> {
+  const socket = io(url, {
+    transports: ["websocket"],
+    forceNew: true,
+    reconnection: false,
+    timeout: 10_000,
+    ...(room ? { query: { room } } : {}),
+  });
   const connected = await new Promise<boolean>((resolve) => {
     socket.once("connect", () => resolve(true));
     socket.once("connect_error", () => resolve(false));
@@ -269,12 +276,12 @@ async function attach(
   index: number,
   tally: Tally,
 ): Promise<Socket | null> {
-  const socket = await openSocket(url);
+  const room = rooms[index % rooms.length] as Room;
+  const socket = await openSocket(url, role === "stranger" ? undefined : room.code);
   if (!socket) {
     tally.attachFailures.add("connect failed");
     return null;
   }
-  const room = rooms[index % rooms.length] as Room;
   const request =
     role === "seat"
       ? ([
@@ -466,7 +473,7 @@ export async function runFuzzBench(args: readonly string[] = []): Promise<void> 
     child = await startChildServer(dataDir, port);
     const pid = child.process.pid as number;
     const url = child.url;
-    const rssAtStart = rssBytes(pid);
+    const rssAtStart = treeRssBytes(pid);
 
     const opened = [];
     for (let i = 0; i < 3; i++) opened.push(await openRoom(url, clients));
@@ -484,9 +491,9 @@ export async function runFuzzBench(args: readonly string[] = []): Promise<void> 
         ...new Set(opened.flatMap((r) => r.players.flatMap((p) => p.view?.me?.hand.map((c) => c.id) ?? []))),
       ],
     };
-    const rssAfterSetup = rssBytes(pid);
+    const rssAfterSetup = treeRssBytes(pid);
     const heapAfterSetup = await heapUsed(url);
-    const cpuBefore = cpuSeconds(pid) ?? 0;
+    const cpuBefore = treeCpuSeconds(pid) ?? 0;
 
     const tally = newTally();
     const sendingStarted = performance.now();
@@ -507,7 +514,7 @@ export async function runFuzzBench(args: readonly string[] = []): Promise<void> 
     };
     let peakRss = rssAfterSetup ?? 0;
     const sampler = setInterval(() => {
-      peakRss = Math.max(peakRss, rssBytes(pid) ?? 0);
+      peakRss = Math.max(peakRss, treeRssBytes(pid) ?? 0);
       const s = (performance.now() - sendingStarted) / 1000;
       process.stdout.write(
         `\r  ${fmt(s, 0)} s: ${fmt(tally.sent)} sent, ${fmt(tally.answers.total)} answered   `,
@@ -527,8 +534,8 @@ export async function runFuzzBench(args: readonly string[] = []): Promise<void> 
     for (const socket of run.toClose) socket.close();
     clearInterval(sampler);
     process.stdout.write("\r\x1b[K");
-    const cpuAfter = cpuSeconds(pid) ?? cpuBefore;
-    const rssAfter = rssBytes(pid);
+    const cpuAfter = treeCpuSeconds(pid) ?? cpuBefore;
+    const rssAfter = treeRssBytes(pid);
     const heapAfter = await heapUsed(url);
 
     // Still up? /healthz, and a normal person joining a new room and choosing a card.
@@ -559,7 +566,7 @@ export async function runFuzzBench(args: readonly string[] = []): Promise<void> 
     const quietFrom = performance.now();
     while ((await socketsLeft()) > 0 && performance.now() - quietFrom < 10_000) await sleep(250);
     await sleep(3_000);
-    const rssIdle = rssBytes(pid);
+    const rssIdle = treeRssBytes(pid);
     const heapIdle = await heapUsed(url);
     const socketsIdle = await socketsLeft();
     const limitedProbe = await attach(url, "host", rooms, 0, newTally()).then(async (s) => {

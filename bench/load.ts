@@ -42,7 +42,14 @@ import Database from "better-sqlite3";
 import { freePort, serverArgs, serverNodeFlags } from "../server/src/testing/child-server";
 import type { FromWorker, Target, ToWorker, WorkerReady, WorkerResult } from "./load/messages";
 import { parseBenchOptions } from "./options";
-import { cleanUpOnInterrupt, cpuSeconds, rssBytes, sleep, waitHealthy } from "./processes";
+import {
+  cleanUpOnInterrupt,
+  cpuSeconds,
+  sleep,
+  treeCpuSeconds,
+  treeRssBytes,
+  waitHealthy,
+} from "./processes";
 import { fmt, percentile, table } from "./report";
 import { collect, forkWorkers } from "./workers";
 
@@ -185,11 +192,11 @@ interface Sampler {
 
 function sample(pid: number, windowStart: () => number | null): Sampler {
   const sampler: Sampler = { cpuPercent: [], rss: [], peakRss: 0, stop: () => clearInterval(timer) };
-  let last = cpuSeconds(pid) ?? 0;
+  let last = treeCpuSeconds(pid) ?? 0;
   let lastAt = performance.now();
   const timer = setInterval(() => {
-    const cpu = cpuSeconds(pid);
-    const rss = rssBytes(pid);
+    const cpu = treeCpuSeconds(pid);
+    const rss = treeRssBytes(pid);
     const now = performance.now();
     const started = windowStart();
     if (started !== null) {
@@ -386,8 +393,8 @@ async function startHarness(target: Target, options: Options, cleanups: Set<() =
         sampler.rss = [];
         sampler.peakRss = 0;
         const gcAtGo = target === "server" ? await gcTotals(url) : null;
-        const rssAtStart = rssBytes(pid) ?? 0;
-        const cpuAtGo = cpuSeconds(pid) ?? 0;
+        const rssAtStart = treeRssBytes(pid) ?? 0;
+        const cpuAtGo = treeCpuSeconds(pid) ?? 0;
         const workerCpuAtGo = workerCpu();
         const machineAtGo = machineTicks();
         const started = performance.now();
@@ -400,7 +407,7 @@ async function startHarness(target: Target, options: Options, cleanups: Set<() =
         }
         const windowS = (performance.now() - started) / 1000;
         profileWindow.to = monotonicMicros();
-        const cpuSecondsInWindow = (cpuSeconds(pid) ?? 0) - cpuAtGo;
+        const cpuSecondsInWindow = (treeCpuSeconds(pid) ?? 0) - cpuAtGo;
         const workerCpuSeconds = workerCpu() - workerCpuAtGo;
         const machineAtStop = machineTicks();
         const gcAtStop = target === "server" ? await gcTotals(url) : null;
@@ -438,7 +445,7 @@ async function startHarness(target: Target, options: Options, cleanups: Set<() =
           const log =
             target === "server"
               ? countLogged(
-                  path.join(dataDir, "boxless.sqlite"),
+                  dataDir,
                   windows.flatMap((m) => m.results),
                 )
               : null;
@@ -459,23 +466,28 @@ async function startHarness(target: Target, options: Options, cleanups: Set<() =
   }
 }
 
-/** Player-action entries in the server's log, and how many of them carry an id a worker saw acked. */
-function countLogged(file: string, results: WorkerResult[]): { logged: number; matched: number } {
+/**
+ * Player-action entries in the server's log (every process's SQLite file), and how many of them
+ * carry an id a worker saw acked.
+ */
+function countLogged(dataDir: string, results: WorkerResult[]): { logged: number; matched: number } {
   const acked = new Set<string>();
   for (const r of results) for (const id of r.ackedIds) acked.add(id);
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    let logged = 0;
-    let matched = 0;
-    const rows = db.prepare("SELECT action_id FROM actions WHERE actor LIKE 'seat:%'").pluck().iterate();
-    for (const id of rows as Iterable<string | null>) {
-      logged++;
-      if (id !== null && acked.has(id)) matched++;
+  let logged = 0;
+  let matched = 0;
+  for (const name of fs.readdirSync(dataDir).filter((n) => /^boxless.*\.sqlite$/.test(n))) {
+    const db = new Database(path.join(dataDir, name), { readonly: true, fileMustExist: true });
+    try {
+      const rows = db.prepare("SELECT action_id FROM actions WHERE actor LIKE 'seat:%'").pluck().iterate();
+      for (const id of rows as Iterable<string | null>) {
+        logged++;
+        if (id !== null && acked.has(id)) matched++;
+      }
+    } finally {
+      db.close();
     }
-    return { logged, matched };
-  } finally {
-    db.close();
   }
+  return { logged, matched };
 }
 
 // ─── the CPU profile ──────────────────────────────────────────────────────────
@@ -687,6 +699,7 @@ function column(
   const sampled = sum((r) => r.pushSamples);
   out.set("push size avg bytes (1 in 50)", sampled > 0 ? fmt(sum((r) => r.pushBytesSampled) / sampled) : "–");
   out.set("pushes before their attach ack", fmt(sum((r) => r.earlyPushes)));
+  out.set("sockets moved to another process", fmt(sum((r) => r.moved)));
   out.set("controls acked (start, next)", fmt(sum((r) => r.controlsOk)));
   out.set(
     "games finished / rooms opened",
@@ -1057,11 +1070,11 @@ export async function runSoakBench(args: readonly string[] = []): Promise<void> 
   );
   await withCleanup(async (cleanups) => {
     const harness = await startHarness("server", options, cleanups);
-    const afterSetup = rssBytes(harness.pid) ?? 0;
+    const afterSetup = treeRssBytes(harness.pid) ?? 0;
     console.log(`set up in ${fmt(harness.setupS, 1)} s; RSS ${mb(afterSetup)} MB`);
     const m = await harness.window(options.intervalMs, options.durationS, (s) => {
       if (s % 60 === 0) {
-        const rss = rssBytes(harness.pid);
+        const rss = treeRssBytes(harness.pid);
         console.log(`  ${fmt(s / 60)} min: RSS ${rss === null ? "–" : mb(rss)} MB`);
       }
     });

@@ -22,6 +22,38 @@ export function cpuSeconds(pid: number): number | null {
   }
 }
 
+/** `pid` and every process below it (a server of several processes), from /proc. */
+export function processTree(pid: number): number[] {
+  const all = [pid];
+  for (let i = 0; i < all.length; i++) {
+    try {
+      const children = fs.readFileSync(`/proc/${all[i]}/task/${all[i]}/children`, "utf8").trim();
+      if (children) all.push(...children.split(/\s+/).map(Number));
+    } catch {
+      // gone since it was listed
+    }
+  }
+  return all;
+}
+
+/** CPU seconds of `pid` and the processes below it; null once `pid` is gone. */
+export function treeCpuSeconds(pid: number): number | null {
+  const own = cpuSeconds(pid);
+  if (own === null) return null;
+  return processTree(pid)
+    .slice(1)
+    .reduce((sum, child) => sum + (cpuSeconds(child) ?? 0), own);
+}
+
+/** Resident memory of `pid` and the processes below it; null once `pid` is gone. */
+export function treeRssBytes(pid: number): number | null {
+  const own = rssBytes(pid);
+  if (own === null) return null;
+  return processTree(pid)
+    .slice(1)
+    .reduce((sum, child) => sum + (rssBytes(child) ?? 0), own);
+}
+
 /** A process's resident memory from /proc, or null once it is gone. */
 export function rssBytes(pid: number): number | null {
   try {

@@ -65,7 +65,12 @@ function observe(screen: Screen, bytes: number): void {
 }
 
 function connect(who: string): Promise<Screen> {
-  const socket = io(setup.url, { transports: ["websocket"], forceNew: true, reconnection: false });
+  const socket = io(setup.url, {
+    transports: ["websocket"],
+    forceNew: true,
+    reconnection: false,
+    query: { room: setup.code },
+  });
   const screen: Screen = { who, socket, view: null, early: [], revealedRound: 0 };
   socket.on("view:patched", (push: { base: number; version: number; ops: PatchOp[] }) => {
     if (screen.early) {

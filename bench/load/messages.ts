@@ -60,6 +60,11 @@ export interface WorkerResult {
   pushSamples: number;
   /** Pushes (at any time) that arrived before the ack of the attach (join, watch) they follow. */
   earlyPushes: number;
+  /**
+   * Sockets that connected again to reach a room held by another of the server's processes (a
+   * room slot's next game may be held by another one than its last).
+   */
+  moved: number;
   gamesFinished: number;
   roomsOpened: number;
   /** Ticks at which a player sent an action, had nothing to do, or still waited for an ack. */

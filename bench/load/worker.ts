@@ -122,6 +122,7 @@ function freshResult(): Omit<WorkerResult, "ackMs" | "fanoutMs"> {
     joinsInWindow: 0,
     pushes: 0,
     earlyPushes: 0,
+    moved: 0,
     pushBytesSampled: 0,
     pushSamples: 0,
     gamesFinished: 0,
@@ -175,7 +176,20 @@ async function must(
   event: string,
   payload: Record<string, unknown>,
 ): Promise<Ack & { ok: true }> {
-  const ack = await request(socket, event, payload);
+  let ack = await request(socket, event, payload);
+  if (ack && !ack.ok && ack.error.code === "room/elsewhere") {
+    // The room is held by another of the server's processes: connect again with its code in the
+    // socket's address, which routes the socket there (as the Boxless client does).
+    socket.io.opts.query = { room: payload.code };
+    socket.disconnect();
+    await new Promise<void>((resolve, reject) => {
+      socket.once("connect", () => resolve());
+      socket.once("connect_error", reject);
+      socket.connect();
+    });
+    result.moved++;
+    ack = await request(socket, event, payload);
+  }
   if (!ack) throw new Error(`${event}: no ack within ${ACK_TIMEOUT_MS} ms`);
   if (!ack.ok) throw new Error(`${event} refused: ${ack.error.code} — ${ack.error.message}`);
   return ack;
@@ -260,7 +274,8 @@ function connect(room: RoomRun, role: Role, index: number): Promise<Client> {
   });
   socket.on("session:ended", (push: { code: string }) => error(`session ended: ${push.code}`));
   socket.on("disconnect", (reason: string) => {
-    if (!closing) error(`disconnect: ${reason}`);
+    // "io client disconnect": this worker closed it (the end, or moving to another process).
+    if (!closing && reason !== "io client disconnect") error(`disconnect: ${reason}`);
   });
   return new Promise((resolve, reject) => {
     socket.once("connect", () => resolve(client));

@@ -3,10 +3,13 @@
  * registry. Nothing here is global, so a test can start as many servers as it likes on port 0.
  */
 import { createServer as createHttpServer, type IncomingMessage } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket as NetSocket } from "node:net";
 import os from "node:os";
+import { AggregatorRegistry } from "prom-client";
 import { Server, type ServerOptions, type Socket } from "socket.io";
 import { type Clock, systemClock } from "./clock";
+import type { ProcessStats } from "./cluster/messages";
+import { shardOf } from "./cluster/shards";
 import { createRoutes } from "./http/routes";
 import { createLogger, type Logger } from "./logger";
 import { createMetrics } from "./metrics";
@@ -39,6 +42,12 @@ export interface ServerConfig {
   connectionStateRecovery: boolean;
   /** A socket.io adapter (for several processes); the in-memory one when absent. */
   adapter?: ServerOptions["adapter"];
+  /**
+   * This process's share of the rooms when the server runs as several processes (`WORKERS`): it
+   * creates and holds only the rooms whose codes hash to `index` (cluster/shards.ts), and answers
+   * each HTTP request on a connection of its own, so the next one is routed afresh.
+   */
+  shard: { index: number; count: number };
 }
 
 export const defaultConfig: ServerConfig = {
@@ -51,10 +60,18 @@ export const defaultConfig: ServerConfig = {
   roomsPerMinute: 30,
   awayAfterMs: 10_000,
   connectionStateRecovery: false,
+  shard: { index: 0, count: 1 },
 };
 
 export interface BoxlessServer {
   listen(port: number, host?: string): Promise<number>;
+  /**
+   * Serve a connection accepted elsewhere (by the router of a server of several processes), whose
+   * first bytes (`head`) were read there.
+   */
+  accept(socket: NetSocket, head: Buffer): void;
+  /** This process's own figures, for the `/healthz` and `/metrics` of a server of several. */
+  stats(): Promise<ProcessStats>;
   url(): string;
   rooms: RoomRegistry;
   io: Server;
@@ -78,6 +95,8 @@ export async function createServer(options: {
   clock?: Clock;
   logger?: Logger;
   config?: Partial<ServerConfig>;
+  /** The other processes' figures, when this one answers `/healthz` and `/metrics` for all. */
+  peers?: () => Promise<ProcessStats[]>;
 }): Promise<BoxlessServer> {
   const config: ServerConfig = { ...defaultConfig, ...options.config };
   const clock = options.clock ?? systemClock;
@@ -108,16 +127,21 @@ export async function createServer(options: {
   });
   // Rooms send one push to many sockets through socket.io (set once io exists, before any room loads).
   let pushAll: ReturnType<typeof pushAllVia> | undefined;
-  registry = new RoomRegistry({
-    store: options.store,
-    clock,
-    logger,
-    awayAfterMs: config.awayAfterMs,
-    pushAll: (peers, event, payload) => {
-      if (pushAll) pushAll(peers, event, payload);
-      else for (const peer of peers) peer.push(event, payload);
+  const { index: shard, count: shards } = config.shard;
+  const owns = (code: string) => shardOf(code, shards) === shard;
+  registry = new RoomRegistry(
+    {
+      store: options.store,
+      clock,
+      logger,
+      awayAfterMs: config.awayAfterMs,
+      pushAll: (peers, event, payload) => {
+        if (pushAll) pushAll(peers, event, payload);
+        else for (const peer of peers) peer.push(event, payload);
+      },
     },
-  });
+    owns,
+  );
 
   const allowedOrigins = new Set(config.allowedOrigins.map((o) => o.replace(/\/$/, "")));
   if (config.publicUrl) allowedOrigins.add(new URL(config.publicUrl).origin);
@@ -159,9 +183,18 @@ export async function createServer(options: {
     limits: config.limits,
     failedJoins,
     addressOf: socketAddress,
+    owns,
     seatLink: (room, token) =>
       `${room.record.links.join.replace(/\/join\/.*$/, "")}/seat/${room.code}#${token}`,
   });
+
+  const stats = async (): Promise<ProcessStats> => ({
+    rooms: registry.activeCount,
+    sockets: io.engine.clientsCount,
+    players: registry.connectedPlayers,
+    metrics: await metrics.registry.getMetricsAsJSON(),
+  });
+  const everyProcess = async () => [await stats(), ...((await options.peers?.()) ?? [])];
 
   const route = createRoutes({
     rooms: registry,
@@ -171,14 +204,27 @@ export async function createServer(options: {
     startedAt,
     clientDir: config.clientDir,
     basesFor,
-    health: () => ({
-      sockets: io.engine.clientsCount,
-      players: registry.connectedPlayers,
-    }),
+    health: async () => {
+      const sum = { rooms: 0, sockets: 0, players: 0 };
+      for (const p of await everyProcess()) {
+        sum.rooms += p.rooms;
+        sum.sockets += p.sockets;
+        sum.players += p.players;
+      }
+      return sum;
+    },
+    metricsText: async () => {
+      const { contentType } = metrics.registry;
+      if (!options.peers) return { contentType, text: await metrics.registry.metrics() };
+      const all = AggregatorRegistry.aggregate((await everyProcess()).map((p) => p.metrics));
+      return { contentType, text: await all.metrics() };
+    },
     roomCreations: new FailedJoinLimiter(clock, config.roomsPerMinute),
     addressOf,
   });
   http.on("request", (req, res) => {
+    // One request per connection when there are several processes: the router routes each one.
+    if (shards > 1) res.shouldKeepAlive = false;
     // socket.io answers its own path; everything else is ours.
     if (req.url?.startsWith("/socket.io/")) return;
     void route(req, res);
@@ -203,6 +249,13 @@ export async function createServer(options: {
         });
       });
     },
+    accept(socket, head) {
+      // The request's first bytes go to the HTTP parser before anything else read from the socket.
+      http.emit("connection", socket);
+      socket.emit("data", head);
+      socket.resume();
+    },
+    stats,
     url: () => `http://127.0.0.1:${port}`,
     async close() {
       await registry.close();

@@ -4,15 +4,25 @@
  *   PORT             port to listen on (default 3000)
  *   HOST             address to listen on (default 0.0.0.0, so phones on the LAN can reach it)
  *   DATA_DIR         where the SQLite database lives (default ./data)
+ *   WORKERS          processes sharing the rooms (default: as many as DATA_DIR's files were
+ *                    written by, else 2 on a machine of 2 cores or more, else 1)
  *   PUBLIC_URL       the address links and QR codes use (default: the address the browser used)
  *   ALLOWED_ORIGINS  comma-separated origins whose pages may open sockets besides this server's own
  *   TRUST_PROXY      "1" behind a reverse proxy: count per-address limits by X-Forwarded-For
  *   LOG_FORMAT       "text" (default), "json" or "silent"
  *   CLIENT_DIR       the built client (default client/dist)
+ *
+ * With several processes this one holds the first share of the rooms and routes connections
+ * (cluster/router.ts); it starts this same program again for each other share, with
+ * BOXLESS_SHARD set (cluster/workers.ts).
  */
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createServer } from "./app";
+import { type BoxlessServer, createServer } from "./app";
+import { createRouter } from "./cluster/router";
+import { dataFile, processesOf } from "./cluster/shards";
+import { serveAsWorker, startWorkers, type Workers } from "./cluster/workers";
 import { createLogger, type LogFormat } from "./logger";
 import { SqliteRoomStore } from "./store/sqlite-store";
 
@@ -35,8 +45,26 @@ if (env.PUBLIC_URL && !/^https?:\/\//.test(env.PUBLIC_URL))
 
 const logger = createLogger(format);
 const dataDir = path.resolve(env.DATA_DIR ?? path.join(root, "data"));
-const store = new SqliteRoomStore(path.join(dataDir, "boxless.sqlite"));
-const server = await createServer({
+
+let written: number | null;
+try {
+  written = processesOf(dataDir);
+} catch (error) {
+  fail(error instanceof Error ? error.message : String(error));
+}
+const workers = env.WORKERS === undefined ? null : Number(env.WORKERS);
+if (workers !== null && !(Number.isInteger(workers) && workers >= 1 && workers <= 16))
+  fail(`WORKERS must be a whole number from 1 to 16, got "${env.WORKERS}"`);
+if (workers !== null && written !== null && workers !== written)
+  fail(
+    `${dataDir} holds rooms written by ${written} process(es); start with WORKERS=${written}, or use another DATA_DIR`,
+  );
+const count = workers ?? written ?? Math.min(2, os.availableParallelism());
+const shard = env.BOXLESS_SHARD === undefined ? 0 : Number(env.BOXLESS_SHARD);
+
+const store = new SqliteRoomStore(dataFile(dataDir, shard, count));
+let others: Workers | null = null;
+const server: BoxlessServer = await createServer({
   store,
   logger,
   config: {
@@ -47,12 +75,54 @@ const server = await createServer({
       .map((s) => s.trim())
       .filter(Boolean),
     trustProxy: env.TRUST_PROXY === "1",
+    shard: { index: shard, count },
   },
+  ...(count > 1 && shard === 0 ? { peers: () => others?.stats() ?? Promise.resolve([]) } : {}),
 });
-await server.listen(port, env.HOST ?? "0.0.0.0");
-logger.info("server.ready", `Open http://localhost:${port} to host or join a game (data in ${dataDir})`, {
-  port,
-});
+
+let close: () => Promise<void>;
+if (shard > 0) {
+  serveAsWorker(server, logger);
+  close = () => server.close();
+} else if (count === 1) {
+  await server.listen(port, env.HOST ?? "0.0.0.0");
+  close = () => server.close();
+} else {
+  others = startWorkers({
+    count: count - 1,
+    shards: count,
+    logger,
+    env: (index) => ({ ...env, WORKERS: String(count), BOXLESS_SHARD: String(index) }),
+  });
+  try {
+    await others.ready;
+  } catch (error) {
+    await others.stop();
+    fail(error instanceof Error ? error.message : String(error));
+  }
+  const router = createRouter([{ ready: true, accept: server.accept }, ...others.destinations], logger);
+  await new Promise<void>((resolve, reject) => {
+    router.once("error", reject);
+    router.listen(port, env.HOST ?? "0.0.0.0", resolve);
+  });
+  logger.info(
+    "server.listening",
+    `Boxless listening on http://${env.HOST ?? "0.0.0.0"}:${port} (${count} processes)`,
+    {
+      port,
+      processes: count,
+    },
+  );
+  const running = others;
+  close = async () => {
+    router.close(); // no new connections (its callback would wait for the open ones)
+    await Promise.all([server.close(), running.stop()]);
+  };
+}
+if (shard === 0)
+  logger.info("server.ready", `Open http://localhost:${port} to host or join a game (data in ${dataDir})`, {
+    port,
+  });
 
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const)
@@ -60,7 +130,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const)
     if (stopping) return;
     stopping = true;
     logger.info("server.stopping", `${signal}: stopping`);
-    server.close().then(
+    close().then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error("server.stop_failed", String(error));

@@ -65,6 +65,12 @@ export function newActionId(): string {
 
 export interface ConnectionOptions {
   storage?: TokenStorage;
+  /**
+   * The room this connection is for. It rides in the socket's address (`?room=CODE`), so a server
+   * of several processes hands the socket straight to the one holding the room. Without it the
+   * first attach to a room held elsewhere costs one reconnect.
+   */
+  room?: string;
   socket?: Partial<ManagerOptions & SocketOptions>;
 }
 
@@ -92,6 +98,7 @@ export class GameConnection {
       reconnectionDelay: 250,
       reconnectionDelayMax: 2_000,
       randomizationFactor: 0.3,
+      ...(options.room ? { query: { room: options.room.toUpperCase() } } : {}),
       ...options.socket,
     });
     this.socket.on("connect", () => void this.onConnect());
@@ -148,6 +155,36 @@ export class GameConnection {
     await new Promise<void>((resolve) => this.socket.once("connect", () => resolve()));
   }
 
+  /** Put the room in the socket's address, for the next connect (which routes it there). */
+  private routeTo(code: string): boolean {
+    const room = code.toUpperCase();
+    const query = (this.socket.io.opts.query ?? {}) as Record<string, string>;
+    if (query.room === room) return false;
+    this.socket.io.opts.query = { ...query, room };
+    return true;
+  }
+
+  /**
+   * Ask for an attach; when the room is held by another of the server's processes, connect again
+   * with the room in the socket's address (which routes it there) and ask once more. After an
+   * attach the room stays in the address, so a reconnect goes straight to it.
+   */
+  private async attachRequest<E extends "room:join" | "room:rejoin" | "room:watch" | "room:facilitate">(
+    event: E,
+    payload: RequestPayload<E>,
+  ): Promise<Ack<AckData<E>>> {
+    await this.whenConnected();
+    let ack = await this.request(event, payload);
+    if (!ack.ok && ack.error.code === "room/elsewhere") {
+      this.routeTo(payload.code);
+      this.socket.disconnect().connect();
+      await this.whenConnected();
+      ack = await this.request(event, payload);
+    }
+    if (ack.ok) this.routeTo(payload.code);
+    return ack;
+  }
+
   private useSession(session: Session): void {
     this.view = session.view;
     this.seatId = session.seatId;
@@ -161,8 +198,7 @@ export class GameConnection {
   // ─── attaching to a room ────────────────────────────────────────────────────
 
   async join(code: string, name: string): Promise<Ack<AckData<"room:join">>> {
-    await this.whenConnected();
-    const ack = await this.request("room:join", { code, name, actionId: newActionId() });
+    const ack = await this.attachRequest("room:join", { code, name, actionId: newActionId() });
     if (ack.ok) {
       this.storage.setItem(seatTokenKey(ack.data.session.code), ack.data.seatToken);
       this.attachTo = { kind: "seat", code: ack.data.session.code, seatToken: ack.data.seatToken };
@@ -173,8 +209,7 @@ export class GameConnection {
 
   /** Back to a seat with the token kept from an earlier join (after a reload, say). */
   async rejoin(code: string, seatToken = this.storage.getItem(seatTokenKey(code.toUpperCase())) ?? "") {
-    await this.whenConnected();
-    const ack = await this.request("room:rejoin", { code, seatToken, lastVersion: this.view?.version });
+    const ack = await this.attachRequest("room:rejoin", { code, seatToken, lastVersion: this.view?.version });
     if (ack.ok) {
       this.storage.setItem(seatTokenKey(ack.data.session.code), seatToken);
       this.attachTo = { kind: "seat", code: ack.data.session.code, seatToken };
@@ -186,8 +221,7 @@ export class GameConnection {
   }
 
   async watch(code: string) {
-    await this.whenConnected();
-    const ack = await this.request("room:watch", { code });
+    const ack = await this.attachRequest("room:watch", { code });
     if (ack.ok) {
       this.attachTo = { kind: "host", code: ack.data.session.code };
       this.useSession(ack.data.session);
@@ -199,8 +233,7 @@ export class GameConnection {
     code: string,
     facilitatorToken = this.storage.getItem(facilitatorTokenKey(code.toUpperCase())) ?? "",
   ) {
-    await this.whenConnected();
-    const ack = await this.request("room:facilitate", { code, facilitatorToken });
+    const ack = await this.attachRequest("room:facilitate", { code, facilitatorToken });
     if (ack.ok) {
       this.storage.setItem(facilitatorTokenKey(ack.data.session.code), facilitatorToken);
       this.attachTo = { kind: "facilitator", code: ack.data.session.code, facilitatorToken };
@@ -229,6 +262,11 @@ export class GameConnection {
               code: target.code,
               facilitatorToken: target.facilitatorToken,
             });
+    if (!ack.ok && ack.error.code === "room/elsewhere" && this.routeTo(target.code)) {
+      // Landed in a process that does not hold the room: connect again, to the one that does.
+      this.socket.disconnect().connect();
+      return;
+    }
     if (!ack.ok) {
       this.ended = ack.error;
       this.attachTo = null;

@@ -40,7 +40,7 @@ export async function showFacilitator(
     );
     return;
   }
-  const connection = new GameConnection(location.origin, { storage: localStorage });
+  const connection = new GameConnection(location.origin, { storage: localStorage, room: code });
   replace(root, h("p", { class: "loading" }, "Opening the room…"));
   const ack = await connection.facilitate(code);
   if (!ack.ok) {

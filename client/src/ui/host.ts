@@ -10,7 +10,7 @@ import { h, replace } from "./dom";
 export async function showHost(root: HTMLElement, code: string): Promise<void> {
   document.title = `Boxless · host screen · ${code}`;
   document.body.classList.add("host-page");
-  const connection = new GameConnection(location.origin, { storage: localStorage });
+  const connection = new GameConnection(location.origin, { storage: localStorage, room: code });
   const board = h("div", { class: "board", id: "board", role: "img", "aria-label": "Game board" });
   const words = h("div", { class: "visually-hidden", "aria-live": "polite" });
   replace(

@@ -135,7 +135,7 @@ export function showLanding(root: HTMLElement, code: string | null): void {
     if (!name) return fieldProblem(nameInput, nameError, "Type your name.");
     joinButton.disabled = true;
     joinButton.textContent = "Joining…";
-    const connection = new GameConnection(location.origin, { storage: localStorage });
+    const connection = new GameConnection(location.origin, { storage: localStorage, room: roomCode });
     const timeout = setTimeout(() => {
       formError.textContent = "The server does not answer. Check your connection; still trying…";
     }, 8_000);

@@ -44,7 +44,7 @@ export async function showPlayer(
       (await import("./landing")).showLanding(root, code);
       return;
     }
-    connection = new GameConnection(location.origin, { storage: localStorage });
+    connection = new GameConnection(location.origin, { storage: localStorage, room: code });
     replace(root, h("p", { class: "loading" }, "Finding your seat…"));
     const ack = await connection.rejoin(code);
     if (!ack.ok) {

@@ -30,7 +30,10 @@ export interface RouteDeps {
   clientDir: string | null;
   /** The base URLs links are made from, for a request (PUBLIC_URL, else its host, plus a LAN one). */
   basesFor: (req: IncomingMessage) => { base: string; lan: string | null };
-  health: () => { sockets: number; players: number };
+  /** The figures `/healthz` shows (summed over the server's processes when it has several). */
+  health: () => Promise<{ rooms: number; sockets: number; players: number }>;
+  /** The text `/metrics` shows (likewise). */
+  metricsText: () => Promise<{ contentType: string; text: string }>;
   roomCreations: FailedJoinLimiter;
   addressOf: (req: IncomingMessage) => string;
 }
@@ -143,10 +146,10 @@ export function createRoutes(deps: RouteDeps) {
     res.setHeader("referrer-policy", "no-referrer");
     try {
       if (pathname === "/healthz" && req.method === "GET") {
-        const { sockets, players } = deps.health();
+        const { rooms, sockets, players } = await deps.health();
         send(res, 200, {
           status: "ok",
-          rooms: deps.rooms.activeCount,
+          rooms,
           connectedPlayers: players,
           sockets,
           uptimeSeconds: Math.round((deps.clock.now() - deps.startedAt) / 1000),
@@ -154,8 +157,9 @@ export function createRoutes(deps: RouteDeps) {
         return;
       }
       if (pathname === "/metrics" && req.method === "GET") {
-        res.writeHead(200, { "content-type": deps.metrics.registry.contentType });
-        res.end(await deps.metrics.registry.metrics());
+        const { contentType, text } = await deps.metricsText();
+        res.writeHead(200, { "content-type": contentType });
+        res.end(text);
         return;
       }
       if (pathname === "/api/rooms" && req.method === "POST") return await createRoom(req, res);

@@ -28,7 +28,11 @@ export class RoomRegistry {
   private readonly deckKeys = new WeakMap<Deck, string>();
   private readonly roomDeps: RoomDeps;
 
-  constructor(private readonly deps: RoomDeps) {
+  /** `owns`: whether a room code is this process's (all of them unless the server has several). */
+  constructor(
+    private readonly deps: RoomDeps,
+    private readonly owns: (code: string) => boolean = () => true,
+  ) {
     this.roomDeps = { ...deps, onVacant: (room) => this.letGo(room) };
   }
 
@@ -105,8 +109,10 @@ export class RoomRegistry {
     deck: Deck,
     links: (code: string) => RoomRecord["links"],
   ): Promise<Room> {
-    for (let attempt = 0; attempt < 20; attempt++) {
+    for (let attempt = 0; attempt < 20; ) {
       const code = newRoomCode();
+      if (!this.owns(code)) continue; // another process's code (as likely as any other)
+      attempt++;
       if (this.rooms.has(code)) continue;
       const record: RoomRecord = {
         code,
@@ -133,6 +139,7 @@ export class RoomRegistry {
 
   /** The room with this code, loading a finished one from the store; null if there is none. */
   async get(code: string): Promise<Room | null> {
+    if (!this.owns(code)) return null;
     const loaded = this.rooms.get(code);
     if (loaded) return loaded;
     let pending = this.loading.get(code);

@@ -40,6 +40,8 @@ export interface HandlerDeps {
   failedJoins: FailedJoinLimiter;
   /** The address to count failed joins against. */
   addressOf: (socket: Socket) => string;
+  /** Whether a room code is this process's (the server may run as several; cluster/shards.ts). */
+  owns: (code: string) => boolean;
   /** A link that gives a seat to another device. */
   seatLink: (room: Room, token: string) => string;
 }
@@ -301,8 +303,14 @@ export function attachHandlers(io: Server, deps: HandlerDeps): void {
     // a valid one still gets in (a phone reconnecting behind the same office router as a typo-prone
     // colleague); an invalid one gets the same answer whether or not the room exists.
     const secret = event === "room:rejoin" || event === "room:facilitate";
-    if (limited && !secret) return refuseLimited();
     const code = data.code as string;
+    // Which process holds a code is no secret (its hash says), so this comes before any limit.
+    if (!deps.owns(code))
+      return errorAck(
+        "room/elsewhere",
+        `Room ${code} is held by another of this server's processes: connect again with ?room=${code} in the socket's address.`,
+      );
+    if (limited && !secret) return refuseLimited();
     const room = await deps.rooms.get(code);
     if (!room) {
       if (limited) return refuseLimited();

@@ -7,11 +7,9 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { SERVER_MAIN } from "../../../scripts/build-if-needed";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-
-/** The server bundle `npm start` runs (built by scripts/build-if-needed.ts). */
-export const SERVER_MAIN = path.join(root, "server", "dist", "main.js");
 
 /** The Node options `npm start` gives the server (its heap sizes). */
 export function serverNodeFlags(): string[] {
@@ -56,10 +54,21 @@ export interface ChildServer {
   kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startChildServer(dataDir: string, port: number): Promise<ChildServer> {
+export async function startChildServer(
+  dataDir: string,
+  port: number,
+  env: Record<string, string> = {},
+): Promise<ChildServer> {
   const child = spawn(process.execPath, serverArgs(), {
     cwd: root,
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_FORMAT: "silent" },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATA_DIR: dataDir,
+      LOG_FORMAT: "silent",
+      ...env,
+    },
     stdio: ["ignore", "ignore", "pipe"],
   });
   let stderr = "";

@@ -16,6 +16,7 @@ export const WIRE_ERROR_CODES = [
   "room/join_limited",
   "room/finished",
   "room/deleted",
+  "room/elsewhere",
   "auth/invalid_token",
   "auth/not_facilitator",
   "auth/not_in_room",
