@@ -340,8 +340,12 @@ function observeLocks(client: Client): void {
 
 // ─── rooms ────────────────────────────────────────────────────────────────────
 
-/** POST /api/rooms from its own loopback source address (the server allows 30 rooms a minute per address). */
-function createRoom(): Promise<{ code: string; facilitatorToken: string }> {
+/**
+ * POST /api/rooms from its own loopback source address (the server allows 30 rooms a minute per
+ * address); `near`, the slot's last room, keeps the new room in the same server process, so the
+ * slot's sockets need not move to another one.
+ */
+function createRoom(near: string | null): Promise<{ code: string; facilitatorToken: string }> {
   const n = addressCounter++;
   const localAddress = `127.${100 + setup.worker}.${1 + Math.floor(n / 250)}.${1 + (n % 250)}`;
   const body = JSON.stringify({
@@ -352,7 +356,7 @@ function createRoom(): Promise<{ code: string; facilitatorToken: string }> {
       rounds: setup.rounds,
     },
   });
-  const url = new URL("/api/rooms", setup.url);
+  const url = new URL(near ? `/api/rooms?room=${near}` : "/api/rooms", setup.url);
   return new Promise((resolve, reject) => {
     const req = http.request(
       url,
@@ -394,7 +398,7 @@ async function openRoom(room: RoomRun): Promise<void> {
   room.generation++;
   let facilitatorToken = "";
   if (setup.target === "server") {
-    const created = await createRoom();
+    const created = await createRoom(room.generation > 1 ? room.code : null);
     room.code = created.code;
     facilitatorToken = created.facilitatorToken;
   } else room.code = `R${room.index}G${room.generation}`;

@@ -103,6 +103,15 @@ describe("a server of two processes", () => {
       "boxless-1-of-2.sqlite",
       "boxless-2-of-2.sqlite",
     ]);
+    // A room created next to another (`?room=CODE`) is held by the same process.
+    for (const room of held)
+      for (let i = 0; i < 4; i++) {
+        const response = await fetch(`${server.url}/api/rooms?room=${room.code}`, { method: "POST" });
+        expect(response.status).toBe(201);
+        const { code } = (await response.json()) as { code: string };
+        expect(shardOf(code, 2)).toBe(shardOf(room.code, 2));
+        rooms.push({ code } as (typeof rooms)[number]);
+      }
     for (const room of held) {
       const { host, player } = await playIn(server.url, room.code, room.facilitatorToken);
       await waitFor(() => host.view?.game.phase === "planning", "the host screen follows");
@@ -146,7 +155,7 @@ describe("a server of two processes", () => {
   it("hands a request over whole when its body arrives after its headers", async () => {
     const server = await start(tempDir());
     const port = Number(new URL(server.url).port);
-    const post = (rounds: number) =>
+    const post = (rounds: number, bodyAfterMs: number) =>
       new Promise<string>((resolve, reject) => {
         const body = JSON.stringify({ settings: { rounds } });
         const tcp = net.connect(port, "127.0.0.1");
@@ -159,13 +168,16 @@ describe("a server of two processes", () => {
         tcp.write(
           `POST /api/rooms HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
         );
-        setTimeout(() => tcp.write(body.slice(0, 5)), 50);
-        setTimeout(() => tcp.write(body.slice(5)), 100);
+        tcp.setNoDelay(true);
+        setTimeout(() => tcp.write(body.slice(0, 5)), bodyAfterMs);
+        setTimeout(() => tcp.write(body.slice(5)), 2 * bodyAfterMs);
       });
-    // New rooms go to the processes in turn: one of these two is handed to the worker.
+    // New rooms go to the processes in turn: half of these are handed to the worker, some while
+    // their body is on its way (right after the headers), some long after.
     const codes = [];
-    for (const rounds of [3, 4]) {
-      const response = await post(rounds);
+    for (const [i, bodyAfterMs] of [0, 1, 2, 5, 50, 0, 1, 2, 5, 50].entries()) {
+      const rounds = 3 + (i % 3);
+      const response = await post(rounds, bodyAfterMs);
       expect(response).toMatch(/^HTTP\/1\.1 201/);
       expect(response).toMatch(/connection: close/i);
       expect(response).toMatch(new RegExp(`"rounds":${rounds}`));

@@ -34,9 +34,11 @@ export function routeOf(requestLine: string): Route {
     return { to: "any" };
   }
   if (url.pathname === "/healthz" || url.pathname === "/metrics") return { to: "main" };
-  const code = url.pathname.startsWith("/socket.io/")
-    ? url.searchParams.get("room")
-    : /^\/api\/rooms\/([^/]+)$/.exec(url.pathname)?.[1];
+  // A socket's room, a room's own address, or (creating a room) the room to create it next to.
+  const code =
+    url.pathname.startsWith("/socket.io/") || url.pathname === "/api/rooms"
+      ? url.searchParams.get("room")
+      : /^\/api\/rooms\/([^/]+)$/.exec(url.pathname)?.[1];
   return code && ROOM_CODE.test(code) ? { to: "room", code: code.toUpperCase() } : { to: "any" };
 }
 

@@ -47,8 +47,17 @@ export function startWorkers(options: {
       accept(socket: Socket, head: Buffer) {
         const child = slot.child;
         if (!child) return socket.destroy();
+        // A paused socket still reads ahead: take what it has read, then stop it reading here, so
+        // whatever the client sends next stays in the kernel's buffer and goes with the socket
+        // (its reads here would be dropped until the worker has it). In this order: a read() on a
+        // socket marked not reading would start it again.
+        const ahead = socket.read() as Buffer | null;
+        const handle = (socket as unknown as { _handle?: { readStop(): number; reading: boolean } })._handle;
+        handle?.readStop();
+        if (handle) handle.reading = false;
+        const bytes = ahead ? Buffer.concat([head, ahead]) : head;
         child.send(
-          { type: "connection", head: head.toString("latin1") } satisfies ToWorker,
+          { type: "connection", head: bytes.toString("latin1") } satisfies ToWorker,
           socket,
           (error) => {
             if (error) socket.destroy();
