@@ -5,7 +5,7 @@
  *   HOST             address to listen on (default 0.0.0.0, so phones on the LAN can reach it)
  *   DATA_DIR         where the SQLite database lives (default ./data)
  *   WORKERS          processes sharing the rooms (default: as many as DATA_DIR's files were
- *                    written by, else 2 on a machine of 2 cores or more, else 1)
+ *                    written by, else 1)
  *   PUBLIC_URL       the address links and QR codes use (default: the address the browser used)
  *   ALLOWED_ORIGINS  comma-separated origins whose pages may open sockets besides this server's own
  *   TRUST_PROXY      "1" behind a reverse proxy: count per-address limits by X-Forwarded-For
@@ -16,7 +16,6 @@
  * (cluster/router.ts); it starts this same program again for each other share, with
  * BOXLESS_SHARD set (cluster/workers.ts).
  */
-import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type BoxlessServer, createServer } from "./app";
@@ -59,7 +58,7 @@ if (workers !== null && written !== null && workers !== written)
   fail(
     `${dataDir} holds rooms written by ${written} process(es); start with WORKERS=${written}, or use another DATA_DIR`,
   );
-const count = workers ?? written ?? Math.min(2, os.availableParallelism());
+const count = workers ?? written ?? 1;
 const shard = env.BOXLESS_SHARD === undefined ? 0 : Number(env.BOXLESS_SHARD);
 
 const store = new SqliteRoomStore(dataFile(dataDir, shard, count));
