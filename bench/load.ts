@@ -806,6 +806,12 @@ function header(title: string, options: Options, extra: string[][] = []): string
         ],
         ...extra,
         ["targets", options.targets.join(", ")],
+        [
+          "server",
+          process.env.WORKERS
+            ? `WORKERS=${process.env.WORKERS}: that many processes (CPU and RSS are their sum)`
+            : "one process (WORKERS not set)",
+        ],
         ["node", [process.version, ...serverNodeFlags()].join(" ")],
         ["cpu", `${cpus[0]?.model.trim() ?? "unknown"} × ${cpus.length}`],
         ["machine load", `${load.join(", ")} (1, 5, 15 min) before the start`],

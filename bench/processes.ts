@@ -36,23 +36,20 @@ export function processTree(pid: number): number[] {
   return all;
 }
 
-/** CPU seconds of `pid` and the processes below it; null once `pid` is gone. */
-export function treeCpuSeconds(pid: number): number | null {
-  const own = cpuSeconds(pid);
+/** `read` of `pid` plus that of each process below it; null once `pid` is gone. */
+function treeSum(pid: number, read: (pid: number) => number | null): number | null {
+  const own = read(pid);
   if (own === null) return null;
   return processTree(pid)
     .slice(1)
-    .reduce((sum, child) => sum + (cpuSeconds(child) ?? 0), own);
+    .reduce((sum, child) => sum + (read(child) ?? 0), own);
 }
 
+/** CPU seconds of `pid` and the processes below it; null once `pid` is gone. */
+export const treeCpuSeconds = (pid: number): number | null => treeSum(pid, cpuSeconds);
+
 /** Resident memory of `pid` and the processes below it; null once `pid` is gone. */
-export function treeRssBytes(pid: number): number | null {
-  const own = rssBytes(pid);
-  if (own === null) return null;
-  return processTree(pid)
-    .slice(1)
-    .reduce((sum, child) => sum + (rssBytes(child) ?? 0), own);
-}
+export const treeRssBytes = (pid: number): number | null => treeSum(pid, rssBytes);
 
 /** A process's resident memory from /proc, or null once it is gone. */
 export function rssBytes(pid: number): number | null {

@@ -39,7 +39,7 @@ export function launchBrowser(): Promise<Browser> {
  * Builds client/dist when its sources changed. Test files run in parallel processes, so the first
  * one builds while the others wait on a lock folder, then find it up to date.
  */
-function buildClientOnce(): void {
+export function buildClientOnce(): void {
   const lock = path.join(
     os.tmpdir(),
     `boxless-client-build-${path.basename(path.resolve(here, "../.."))}.lock`,

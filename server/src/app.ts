@@ -173,7 +173,10 @@ export async function createServer(options: {
   oneWritePerTick(io);
   pushAll = pushAllVia(io);
 
-  const failedJoins = new FailedJoinLimiter(clock, config.failedJoinsPerMinute);
+  // With several processes each counts an address's attempts itself, and allows its share, so the
+  // totals stay the limits (an address's new rooms and wrong codes spread over the processes).
+  const share = (perMinute: number) => Math.max(1, Math.ceil(perMinute / shards));
+  const failedJoins = new FailedJoinLimiter(clock, share(config.failedJoinsPerMinute));
   const socketAddress = (socket: Socket) => addressOf(socket.request);
   attachHandlers(io, {
     rooms: registry,
@@ -219,7 +222,7 @@ export async function createServer(options: {
       const all = AggregatorRegistry.aggregate((await everyProcess()).map((p) => p.metrics));
       return { contentType, text: await all.metrics() };
     },
-    roomCreations: new FailedJoinLimiter(clock, config.roomsPerMinute),
+    roomCreations: new FailedJoinLimiter(clock, share(config.roomsPerMinute)),
     addressOf,
   });
   http.on("request", (req, res) => {
