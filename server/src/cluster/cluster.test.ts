@@ -186,6 +186,35 @@ describe("a server of two processes", () => {
     expect(new Set(codes.map((code) => shardOf(code, 2)))).toEqual(new Set([0, 1]));
   });
 
+  it("answers what is not a request, or a first line too long, and stays up", async () => {
+    const server = await start(tempDir());
+    const port = Number(new URL(server.url).port);
+    const exchange = (bytes: string | Buffer, end = false) =>
+      new Promise<string>((resolve) => {
+        const tcp = net.connect(port, "127.0.0.1");
+        let text = "";
+        tcp.on("data", (chunk) => {
+          text += chunk.toString("latin1");
+        });
+        tcp.on("close", () => resolve(text));
+        tcp.on("error", () => undefined);
+        tcp.write(bytes);
+        if (end) tcp.end();
+      });
+    // Bytes that are not HTTP reach a process, whose HTTP parser refuses them.
+    for (let i = 0; i < 4; i++)
+      expect(await exchange(Buffer.from([0, 255, 13, 10, 1, 2, 3, 13, 10, 13, 10]))).toMatch(
+        /^HTTP\/1\.1 400/,
+      );
+    // A first line that never ends is cut off at 8 KB.
+    expect(await exchange(`GET /${"a".repeat(9000)}`)).toMatch(/^HTTP\/1\.1 431/);
+    // A connection that closes before its first line is just gone.
+    expect(await exchange("GET /soc", true)).toBe("");
+    const health = await fetch(`${server.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(childPids(server.process.pid as number)).toHaveLength(1);
+  });
+
   it("starts a killed process again with its rooms; its players reconnect to their seats and the other room plays on", async () => {
     const server = await start(tempDir());
     const { held } = await roomOnEach(server.url);
