@@ -809,7 +809,7 @@ function header(title: string, options: Options, extra: string[][] = []): string
         [
           "server",
           process.env.WORKERS
-            ? `WORKERS=${process.env.WORKERS}: that many processes (CPU and RSS are their sum)`
+            ? `WORKERS=${process.env.WORKERS}: a router and that many processes (CPU: their sum; RSS: theirs, with the pages of files they share once)`
             : "one process (WORKERS not set)",
         ],
         ["node", [process.version, ...serverNodeFlags()].join(" ")],

@@ -48,8 +48,38 @@ function treeSum(pid: number, read: (pid: number) => number | null): number | nu
 /** CPU seconds of `pid` and the processes below it; null once `pid` is gone. */
 export const treeCpuSeconds = (pid: number): number | null => treeSum(pid, cpuSeconds);
 
-/** Resident memory of `pid` and the processes below it; null once `pid` is gone. */
-export const treeRssBytes = (pid: number): number | null => treeSum(pid, rssBytes);
+/**
+ * Resident memory of `pid` and the processes below it, null once `pid` is gone: each one's own
+ * pages (anonymous and shared-memory), plus file-backed pages counted once, as the largest any of
+ * them has. The processes of one server map the same files (the `node` executable and its
+ * libraries, ~48 MB), which are in memory once; summing every process's RSS would count them
+ * once per process. For one process this is its RSS.
+ */
+export function treeRssBytes(pid: number): number | null {
+  const own = rssParts(pid);
+  if (own === null) return null;
+  let anon = own.anon;
+  let file = own.file;
+  for (const child of processTree(pid).slice(1)) {
+    const parts = rssParts(child);
+    if (!parts) continue;
+    anon += parts.anon;
+    file = Math.max(file, parts.file);
+  }
+  return anon + file;
+}
+
+/** A process's resident pages from /proc: its own (anonymous, shared memory) and file-backed. */
+function rssParts(pid: number): { anon: number; file: number } | null {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+    const kb = (field: string) =>
+      Number(new RegExp(`${field}:\\s+(\\d+)\\s+kB`).exec(status)?.[1] ?? 0) * 1024;
+    return { anon: kb("RssAnon") + kb("RssShmem"), file: kb("RssFile") };
+  } catch {
+    return null;
+  }
+}
 
 /** A process's resident memory from /proc, or null once it is gone. */
 export function rssBytes(pid: number): number | null {

@@ -5,10 +5,10 @@
 import { createServer as createHttpServer, type IncomingMessage } from "node:http";
 import type { AddressInfo, Socket as NetSocket } from "node:net";
 import os from "node:os";
-import { AggregatorRegistry } from "prom-client";
 import { Server, type ServerOptions, type Socket } from "socket.io";
 import { type Clock, systemClock } from "./clock";
 import type { ProcessStats } from "./cluster/messages";
+import { serveConnection } from "./cluster/router";
 import { shardOf } from "./cluster/shards";
 import { createRoutes } from "./http/routes";
 import { createLogger, type Logger } from "./logger";
@@ -70,7 +70,7 @@ export interface BoxlessServer {
    * first bytes (`head`) were read there.
    */
   accept(socket: NetSocket, head: Buffer): void;
-  /** This process's own figures, for the `/healthz` and `/metrics` of a server of several. */
+  /** This process's figures, for the `/healthz` and `/metrics` of a server of several. */
   stats(): Promise<ProcessStats>;
   url(): string;
   rooms: RoomRegistry;
@@ -95,8 +95,6 @@ export async function createServer(options: {
   clock?: Clock;
   logger?: Logger;
   config?: Partial<ServerConfig>;
-  /** The other processes' figures, when this one answers `/healthz` and `/metrics` for all. */
-  peers?: () => Promise<ProcessStats[]>;
 }): Promise<BoxlessServer> {
   const config: ServerConfig = { ...defaultConfig, ...options.config };
   const clock = options.clock ?? systemClock;
@@ -197,7 +195,6 @@ export async function createServer(options: {
     players: registry.connectedPlayers,
     metrics: await metrics.registry.getMetricsAsJSON(),
   });
-  const everyProcess = async () => [await stats(), ...((await options.peers?.()) ?? [])];
 
   const route = createRoutes({
     rooms: registry,
@@ -207,21 +204,11 @@ export async function createServer(options: {
     startedAt,
     clientDir: config.clientDir,
     basesFor,
-    health: async () => {
-      const sum = { rooms: 0, sockets: 0, players: 0 };
-      for (const p of await everyProcess()) {
-        sum.rooms += p.rooms;
-        sum.sockets += p.sockets;
-        sum.players += p.players;
-      }
-      return sum;
-    },
-    metricsText: async () => {
-      const { contentType } = metrics.registry;
-      if (!options.peers) return { contentType, text: await metrics.registry.metrics() };
-      const all = AggregatorRegistry.aggregate((await everyProcess()).map((p) => p.metrics));
-      return { contentType, text: await all.metrics() };
-    },
+    health: () => ({
+      rooms: registry.activeCount,
+      sockets: io.engine.clientsCount,
+      players: registry.connectedPlayers,
+    }),
     roomCreations: new FailedJoinLimiter(clock, share(config.roomsPerMinute)),
     addressOf,
   });
@@ -252,12 +239,7 @@ export async function createServer(options: {
         });
       });
     },
-    accept(socket, head) {
-      // The request's first bytes go to the HTTP parser before anything else read from the socket.
-      http.emit("connection", socket);
-      socket.emit("data", head);
-      socket.resume();
-    },
+    accept: (socket, head) => serveConnection(http, socket, head),
     stats,
     url: () => `http://127.0.0.1:${port}`,
     async close() {

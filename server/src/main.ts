@@ -12,18 +12,18 @@
  *   LOG_FORMAT       "text" (default), "json" or "silent"
  *   CLIENT_DIR       the built client (default client/dist)
  *
- * With several processes this one holds the first share of the rooms and routes connections
- * (cluster/router.ts); it starts this same program again for each other share, with
- * BOXLESS_SHARD set (cluster/workers.ts).
+ * With several processes this one only routes connections (cluster/router.ts) and answers
+ * /healthz and /metrics for all (cluster/stats.ts); it starts this same program again for each
+ * share of the rooms, with BOXLESS_SHARD set (cluster/workers.ts).
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { type BoxlessServer, createServer } from "./app";
+import type { BoxlessServer } from "./app";
 import { createRouter } from "./cluster/router";
 import { dataFile, processesOf } from "./cluster/shards";
-import { serveAsWorker, startWorkers, type Workers } from "./cluster/workers";
+import { statsServer } from "./cluster/stats";
+import { serveAsWorker, startWorkers, workerNodeFlags } from "./cluster/workers";
 import { createLogger, type LogFormat } from "./logger";
-import { SqliteRoomStore } from "./store/sqlite-store";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const env = process.env;
@@ -59,66 +59,70 @@ if (workers !== null && written !== null && workers !== written)
     `${dataDir} holds rooms written by ${written} process(es); start with WORKERS=${written}, or use another DATA_DIR`,
   );
 const count = workers ?? written ?? 1;
-const shard = env.BOXLESS_SHARD === undefined ? 0 : Number(env.BOXLESS_SHARD);
 
-const store = new SqliteRoomStore(dataFile(dataDir, shard, count));
-let others: Workers | null = null;
-const server: BoxlessServer = await createServer({
-  store,
-  logger,
-  config: {
-    clientDir: path.resolve(env.CLIENT_DIR ?? path.join(root, "client", "dist")),
-    publicUrl: env.PUBLIC_URL ?? null,
-    allowedOrigins: (env.ALLOWED_ORIGINS ?? "")
-      .split(",")
-      .map((s) => s.trim())
-      .filter(Boolean),
-    trustProxy: env.TRUST_PROXY === "1",
-    shard: { index: shard, count },
-  },
-  ...(count > 1 && shard === 0 ? { peers: () => others?.stats() ?? Promise.resolve([]) } : {}),
-});
+/** A server of the rooms of share `shard` (all of them with one process). */
+async function serve(shard: number): Promise<BoxlessServer> {
+  // Imported here, so a main process that only routes does not load (and keep) it all.
+  const [{ createServer }, { SqliteRoomStore }] = await Promise.all([
+    import("./app"),
+    import("./store/sqlite-store"),
+  ]);
+  return createServer({
+    store: new SqliteRoomStore(dataFile(dataDir, shard, count)),
+    logger,
+    config: {
+      clientDir: path.resolve(env.CLIENT_DIR ?? path.join(root, "client", "dist")),
+      publicUrl: env.PUBLIC_URL ?? null,
+      allowedOrigins: (env.ALLOWED_ORIGINS ?? "")
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+      trustProxy: env.TRUST_PROXY === "1",
+      shard: { index: shard, count },
+    },
+  });
+}
 
+const host = env.HOST ?? "0.0.0.0";
 let close: () => Promise<void>;
-if (shard > 0) {
+if (env.BOXLESS_SHARD !== undefined) {
+  // A worker of a server of several: the main process hands it its connections.
+  const server = await serve(Number(env.BOXLESS_SHARD));
   serveAsWorker(server, logger);
   close = () => server.close();
 } else if (count === 1) {
-  await server.listen(port, env.HOST ?? "0.0.0.0");
+  const server = await serve(0);
+  await server.listen(port, host);
   close = () => server.close();
 } else {
-  others = startWorkers({
-    count: count - 1,
-    shards: count,
+  const workers = startWorkers({
+    count,
     logger,
     env: (index) => ({ ...env, WORKERS: String(count), BOXLESS_SHARD: String(index) }),
+    execArgv: workerNodeFlags(process.execArgv, count),
   });
   try {
-    await others.ready;
+    await workers.ready;
   } catch (error) {
-    await others.stop();
+    await workers.stop();
     fail(error instanceof Error ? error.message : String(error));
   }
-  const router = createRouter([{ ready: true, accept: server.accept }, ...others.destinations], logger);
+  const main = statsServer({ processes: count, stats: () => workers.stats(), startedAt: Date.now() });
+  const router = createRouter(workers.destinations, main, logger);
   await new Promise<void>((resolve, reject) => {
     router.once("error", reject);
-    router.listen(port, env.HOST ?? "0.0.0.0", resolve);
+    router.listen(port, host, resolve);
   });
-  logger.info(
-    "server.listening",
-    `Boxless listening on http://${env.HOST ?? "0.0.0.0"}:${port} (${count} processes)`,
-    {
-      port,
-      processes: count,
-    },
-  );
-  const running = others;
+  logger.info("server.listening", `Boxless listening on http://${host}:${port} (${count} processes)`, {
+    port,
+    processes: count,
+  });
   close = async () => {
     router.close(); // no new connections (its callback would wait for the open ones)
-    await Promise.all([server.close(), running.stop()]);
+    await workers.stop();
   };
 }
-if (shard === 0)
+if (env.BOXLESS_SHARD === undefined)
   logger.info("server.ready", `Open http://localhost:${port} to host or join a game (data in ${dataDir})`, {
     port,
   });

@@ -1,7 +1,8 @@
 /**
- * A server of several processes (`WORKERS=2`), started as `npm start` starts it: rooms are spread
- * over the processes, every connection reaches the process holding its room, the figures cover
- * every process, and a process that dies comes back with its rooms while the other plays on.
+ * A server of several processes (`WORKERS=2`), started as `npm start` starts it: a main process
+ * that routes and two that hold the rooms. Rooms are spread over the two, every connection reaches
+ * the one holding its room, the figures cover both, and one that dies comes back with its rooms
+ * while the other plays on.
  */
 import fs from "node:fs";
 import net from "node:net";
@@ -97,7 +98,7 @@ describe("a server of two processes", () => {
   it("spreads new rooms over both, each in its own file, and plays every room where it is held", async () => {
     const dataDir = tempDir();
     const server = await start(dataDir);
-    expect(childPids(server.process.pid as number)).toHaveLength(1);
+    expect(childPids(server.process.pid as number)).toHaveLength(2);
     const { rooms, held } = await roomOnEach(server.url);
     expect(fs.readdirSync(dataDir).filter((f) => f.endsWith(".sqlite"))).toEqual([
       "boxless-1-of-2.sqlite",
@@ -212,30 +213,34 @@ describe("a server of two processes", () => {
     expect(await exchange("GET /soc", true)).toBe("");
     const health = await fetch(`${server.url}/healthz`);
     expect(health.status).toBe(200);
-    expect(childPids(server.process.pid as number)).toHaveLength(1);
+    expect(childPids(server.process.pid as number)).toHaveLength(2);
   });
 
   it("starts a killed process again with its rooms; its players reconnect to their seats and the other room plays on", async () => {
     const server = await start(tempDir());
     const { held } = await roomOnEach(server.url);
-    const [inMain, inWorker] = [
+    const [inFirst, inSecond] = [
       await playIn(server.url, held[0].code, held[0].facilitatorToken),
       await playIn(server.url, held[1].code, held[1].facilitatorToken),
     ];
-    const [worker] = childPids(server.process.pid as number) as [number];
-    process.kill(worker, "SIGKILL");
-    await waitFor(() => inWorker.player.status === "reconnecting", "the worker's players notice");
-    // The main process's room does not wait for it.
-    const other = inMain.player.view?.me?.hand.find((c) => !c.problem && c.id !== inMain.card)?.id as string;
-    ok(await inMain.player.play("card:select", { cardId: other }));
+    // The workers in the order they were started: the second holds the second room.
+    const [, second] = childPids(server.process.pid as number) as [number, number];
+    process.kill(second, "SIGKILL");
+    await waitFor(() => inSecond.player.status === "reconnecting", "the second room's players notice");
+    // The other room does not wait for it.
+    const other = inFirst.player.view?.me?.hand.find((c) => !c.problem && c.id !== inFirst.card)
+      ?.id as string;
+    ok(await inFirst.player.play("card:select", { cardId: other }));
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(503);
     // The worker comes back, rebuilt from its file, and its player is in the same seat with the
     // card it had selected.
-    await waitFor(() => inWorker.player.status === "online", "the worker's player back online", 20_000);
-    expect(inWorker.player.view?.me?.selected).toContain(inWorker.card);
-    ok(await inWorker.player.play("seat:lockIn"));
-    const [again] = childPids(server.process.pid as number);
-    expect(again).toBeDefined();
-    expect(again).not.toBe(worker);
+    await waitFor(() => inSecond.player.status === "online", "the second room's player back online", 20_000);
+    expect(inSecond.player.view?.me?.selected).toContain(inSecond.card);
+    ok(await inSecond.player.play("seat:lockIn"));
+    const again = childPids(server.process.pid as number);
+    expect(again).toHaveLength(2);
+    expect(again).not.toContain(second);
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });
 
   it("takes its workers with it when the main process is killed, and a new server takes the data over", async () => {
@@ -247,7 +252,7 @@ describe("a server of two processes", () => {
     await waitFor(() => workers.every((pid) => !alive(pid)), "the workers gone");
     // No WORKERS given: the data directory says how many processes wrote it.
     const second = await start(dataDir, {});
-    expect(childPids(second.process.pid as number)).toHaveLength(1);
+    expect(childPids(second.process.pid as number)).toHaveLength(2);
     for (const room of held) {
       const host = connection(second.url, room.code);
       ok(await host.watch(room.code));

@@ -6,6 +6,7 @@
  * process, which sums every process's figures. Once handed over, a connection's bytes never pass
  * through here again. The processes answer one HTTP request per connection, so each is routed.
  */
+import type { Server as HttpServer } from "node:http";
 import net from "node:net";
 import type { Logger } from "../logger";
 import { shardOf } from "./shards";
@@ -20,6 +21,16 @@ export interface Destination {
   /** Up and ready for connections (a restarting process is not). */
   readonly ready: boolean;
   accept(socket: net.Socket, head: Buffer): void;
+}
+
+/**
+ * Serve, on `http`, a connection accepted elsewhere whose first bytes (`head`) were read there:
+ * they go to the HTTP parser before anything else read from the socket.
+ */
+export function serveConnection(http: HttpServer, socket: net.Socket, head: Buffer): void {
+  http.emit("connection", socket);
+  socket.emit("data", head);
+  socket.resume();
 }
 
 export type Route = { to: "room"; code: string } | { to: "main" } | { to: "any" };
@@ -42,8 +53,15 @@ export function routeOf(requestLine: string): Route {
   return code && ROOM_CODE.test(code) ? { to: "room", code: code.toUpperCase() } : { to: "any" };
 }
 
-/** A TCP server that routes each connection to one of `destinations` (index = its shard). */
-export function createRouter(destinations: readonly Destination[], logger: Logger): net.Server {
+/**
+ * A TCP server that routes each connection to one of `destinations` (index = its shard), and
+ * `/healthz` and `/metrics` to `main`.
+ */
+export function createRouter(
+  destinations: readonly Destination[],
+  main: Destination,
+  logger: Logger,
+): net.Server {
   let turn = 0;
   const anyReady = (): Destination | null => {
     for (let i = 0; i < destinations.length; i++) {
@@ -74,7 +92,7 @@ export function createRouter(destinations: readonly Destination[], logger: Logge
         route.to === "room"
           ? (destinations[shardOf(route.code, destinations.length)] as Destination)
           : route.to === "main"
-            ? (destinations[0] as Destination)
+            ? main
             : anyReady();
       if (!destination?.ready) {
         socket.end(

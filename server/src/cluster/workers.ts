@@ -1,8 +1,8 @@
 /**
- * The processes of a server of several (`WORKERS`): the main process holds the first share of the
- * rooms and routes connections (router.ts); it forks one worker process per other share, hands
- * each the connections for its rooms, asks them for their figures, and starts a worker again if it
- * dies (its rooms come back from its own SQLite file). A worker whose main process is gone exits.
+ * The processes of a server of several (`WORKERS`): the main process only routes connections
+ * (router.ts); it forks one worker process per share of the rooms, hands each the connections for
+ * its rooms, asks them for their figures, and starts a worker again if it dies (its rooms come
+ * back from its own SQLite file). A worker whose main process is gone exits.
  */
 import { type ChildProcess, fork } from "node:child_process";
 import type { Socket } from "node:net";
@@ -16,7 +16,7 @@ const STATS_TIMEOUT_MS = 2_000;
 const RESTART_DELAY_MS = 1_000;
 
 export interface Workers {
-  /** Worker `i` holds share `i + 1` (the main process holds share 0). */
+  /** Worker `i` holds share `i`. */
   destinations: Destination[];
   /** Resolves once every worker is ready; rejects if one is not within a minute. */
   ready: Promise<void>;
@@ -25,12 +25,24 @@ export interface Workers {
   stop(): Promise<void>;
 }
 
-/** Fork `count` workers running this same program, with `WORKER_ENV` set to their share. */
+/**
+ * The Node options for each of `count` workers, from the main process's: each worker sees
+ * 1/`count` of the actions, so its young generation (`--max-semi-space-size`) is cut to match,
+ * and the workers together keep the young-generation memory of one process.
+ */
+export function workerNodeFlags(flags: readonly string[], count: number): string[] {
+  return flags.map((flag) => {
+    const semi = /^--max-semi-space-size=(\d+)$/.exec(flag);
+    return semi ? `--max-semi-space-size=${Math.max(4, Math.round(Number(semi[1]) / count))}` : flag;
+  });
+}
+
+/** Fork `count` workers running this same program, with `env(i)` for worker `i`. */
 export function startWorkers(options: {
   count: number;
-  shards: number;
   logger: Logger;
   env: (shard: number) => NodeJS.ProcessEnv;
+  execArgv: string[];
 }): Workers {
   const { logger } = options;
   let stopping = false;
@@ -38,8 +50,7 @@ export function startWorkers(options: {
   const waiting = new Map<number, (stats: ProcessStats | null) => void>();
   const readyWaits: Promise<void>[] = [];
 
-  const slots = Array.from({ length: options.count }, (_, i) => {
-    const shard = i + 1;
+  const slots = Array.from({ length: options.count }, (_, shard) => {
     const slot = {
       shard,
       child: null as ChildProcess | null,
@@ -72,15 +83,15 @@ export function startWorkers(options: {
     new Promise((resolve, reject) => {
       const child = fork(process.argv[1] as string, process.argv.slice(2), {
         env: options.env(slot.shard),
-        execArgv: process.execArgv,
+        execArgv: options.execArgv,
       });
       slot.child = child;
       // A send to a worker that has just died fails through its callback; nothing else to do here.
       child.on("error", (error) =>
-        logger.warn("worker.ipc_failed", `worker ${slot.shard}: ${error.message}`),
+        logger.warn("worker.ipc_failed", `worker ${slot.shard + 1}: ${error.message}`),
       );
       const timer = setTimeout(
-        () => reject(new Error(`worker ${slot.shard} was not ready within ${READY_TIMEOUT_MS / 1000} s`)),
+        () => reject(new Error(`worker ${slot.shard + 1} was not ready within ${READY_TIMEOUT_MS / 1000} s`)),
         READY_TIMEOUT_MS,
       );
       child.on("message", (message: FromWorker) => {
@@ -99,10 +110,10 @@ export function startWorkers(options: {
         if (stopping) return;
         logger.error(
           "worker.exited",
-          `worker ${slot.shard} exited (${signal ?? `code ${code}`}); starting it again`,
+          `worker ${slot.shard + 1} exited (${signal ?? `code ${code}`}); starting it again`,
           { shard: slot.shard },
         );
-        reject(new Error(`worker ${slot.shard} exited before it was ready`));
+        reject(new Error(`worker ${slot.shard + 1} exited before it was ready`));
         setTimeout(() => {
           if (!stopping) spawn(slot).catch((error: unknown) => logger.error("worker.failed", String(error)));
         }, RESTART_DELAY_MS).unref();

@@ -30,10 +30,7 @@ export interface RouteDeps {
   clientDir: string | null;
   /** The base URLs links are made from, for a request (PUBLIC_URL, else its host, plus a LAN one). */
   basesFor: (req: IncomingMessage) => { base: string; lan: string | null };
-  /** The figures `/healthz` shows (summed over the server's processes when it has several). */
-  health: () => Promise<{ rooms: number; sockets: number; players: number }>;
-  /** The text `/metrics` shows (likewise). */
-  metricsText: () => Promise<{ contentType: string; text: string }>;
+  health: () => { rooms: number; sockets: number; players: number };
   roomCreations: FailedJoinLimiter;
   addressOf: (req: IncomingMessage) => string;
 }
@@ -146,7 +143,7 @@ export function createRoutes(deps: RouteDeps) {
     res.setHeader("referrer-policy", "no-referrer");
     try {
       if (pathname === "/healthz" && req.method === "GET") {
-        const { rooms, sockets, players } = await deps.health();
+        const { rooms, sockets, players } = deps.health();
         send(res, 200, {
           status: "ok",
           rooms,
@@ -157,9 +154,8 @@ export function createRoutes(deps: RouteDeps) {
         return;
       }
       if (pathname === "/metrics" && req.method === "GET") {
-        const { contentType, text } = await deps.metricsText();
-        res.writeHead(200, { "content-type": contentType });
-        res.end(text);
+        res.writeHead(200, { "content-type": deps.metrics.registry.contentType });
+        res.end(await deps.metrics.registry.metrics());
         return;
       }
       if (pathname === "/api/rooms" && req.method === "POST") return await createRoom(req, res);
