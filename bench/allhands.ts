@@ -111,6 +111,12 @@ export async function runAllHandsBench(args: readonly string[] = []): Promise<vo
             `${options.rounds}; each player chooses 1–2 cards and locks in at a random moment within ${fmt(options.spreadMs)} ms`,
           ],
           ["workers", `${options.workers} process(es) holding the players (the first also the host screen)`],
+          [
+            "server",
+            process.env.WORKERS
+              ? `WORKERS=${process.env.WORKERS} (the room is in one of them)`
+              : "one process",
+          ],
           ["node", [process.version, ...serverNodeFlags()].join(" ")],
           ["cpu", `${os.cpus()[0]?.model.trim() ?? "unknown"} × ${os.cpus().length}`],
           [
@@ -157,7 +163,12 @@ export async function runAllHandsBench(args: readonly string[] = []): Promise<vo
       },
     });
 
-    facilitatorSocket = io(url, { transports: ["websocket"], forceNew: true, reconnection: false });
+    facilitatorSocket = io(url, {
+      transports: ["websocket"],
+      forceNew: true,
+      reconnection: false,
+      query: { room: code },
+    });
     const facilitator = new Facilitator(facilitatorSocket);
     await new Promise<void>((resolve, reject) => {
       facilitatorSocket?.once("connect", () => resolve());

@@ -69,6 +69,9 @@ export function treeRssBytes(pid: number): number | null {
   return anon + file;
 }
 
+/** The processes' RSS summed plainly (what `treeRssBytes` counts once, counted in each). */
+export const treeSummedRssBytes = (pid: number): number | null => treeSum(pid, rssBytes);
+
 /** A process's resident pages from /proc: its own (anonymous, shared memory) and file-backed. */
 function rssParts(pid: number): { anon: number; file: number } | null {
   try {
