@@ -17,7 +17,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { io, type Socket } from "socket.io-client";
-import { freePort, serverArgs, serverNodeFlags } from "../server/src/testing/child-server";
+import { freePort, serverArgs, serverEnv, serverNodeFlags } from "../server/src/testing/child-server";
 import { createRoomAt } from "../server/src/testing/harness";
 import { applyViewPatch, type PatchOp } from "../shared/src/protocol/patch";
 import type { RoomView } from "../shared/src/protocol/views";
@@ -147,7 +147,7 @@ export async function runAllHandsBench(args: readonly string[] = []): Promise<vo
     const port = await freePort();
     const server = spawn(process.execPath, serverArgs(), {
       cwd: root,
-      env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_FORMAT: "silent" },
+      env: serverEnv(port, dataDir),
       stdio: ["ignore", "ignore", "inherit"],
     });
     children.push(server);

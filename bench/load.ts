@@ -39,7 +39,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
-import { freePort, serverArgs, serverNodeFlags } from "../server/src/testing/child-server";
+import { freePort, serverArgs, serverEnv, serverNodeFlags } from "../server/src/testing/child-server";
 import type { FromWorker, Target, ToWorker, WorkerReady, WorkerResult } from "./load/messages";
 import { parseBenchOptions } from "./options";
 import {
@@ -348,14 +348,7 @@ async function startHarness(target: Target, options: Options, cleanups: Set<() =
     const args = target === "server" ? serverArgs() : [...serverNodeFlags(), "--import", "tsx", RELAY_FILE];
     const targetProcess = spawn(process.execPath, [...profiling, ...args], {
       cwd: root,
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        DATA_DIR: dataDir,
-        LOG_FORMAT: "silent",
-        RELAY_RECOVERY: options.relayRecovery ? "1" : "0",
-      },
+      env: serverEnv(port, dataDir, { RELAY_RECOVERY: options.relayRecovery ? "1" : "0" }),
       stdio: ["ignore", "ignore", "inherit"],
     });
     children.push(targetProcess);

@@ -70,8 +70,8 @@ export interface BoxlessServer {
    * first bytes (`head`) were read there.
    */
   accept(socket: NetSocket, head: Buffer): void;
-  /** This process's figures, for the `/healthz` and `/metrics` of a server of several. */
-  stats(): Promise<ProcessStats>;
+  /** This process's figures (with its metrics if `withMetrics`), for a server of several. */
+  stats(withMetrics: boolean): Promise<ProcessStats>;
   url(): string;
   rooms: RoomRegistry;
   io: Server;
@@ -126,7 +126,6 @@ export async function createServer(options: {
   // Rooms send one push to many sockets through socket.io (set once io exists, before any room loads).
   let pushAll: ReturnType<typeof pushAllVia> | undefined;
   const { index: shard, count: shards } = config.shard;
-  const owns = (code: string) => shardOf(code, shards) === shard;
   registry = new RoomRegistry(
     {
       store: options.store,
@@ -138,7 +137,7 @@ export async function createServer(options: {
         else for (const peer of peers) peer.push(event, payload);
       },
     },
-    owns,
+    (code) => shardOf(code, shards) === shard,
   );
 
   const allowedOrigins = new Set(config.allowedOrigins.map((o) => o.replace(/\/$/, "")));
@@ -184,16 +183,15 @@ export async function createServer(options: {
     limits: config.limits,
     failedJoins,
     addressOf: socketAddress,
-    owns,
     seatLink: (room, token) =>
       `${room.record.links.join.replace(/\/join\/.*$/, "")}/seat/${room.code}#${token}`,
   });
 
-  const stats = async (): Promise<ProcessStats> => ({
+  const stats = async (withMetrics: boolean): Promise<ProcessStats> => ({
     rooms: registry.activeCount,
     sockets: io.engine.clientsCount,
     players: registry.connectedPlayers,
-    metrics: await metrics.registry.getMetricsAsJSON(),
+    metrics: withMetrics ? await metrics.registry.getMetricsAsJSON() : null,
   });
 
   const route = createRoutes({

@@ -107,7 +107,11 @@ if (env.BOXLESS_SHARD !== undefined) {
     await workers.stop();
     fail(error instanceof Error ? error.message : String(error));
   }
-  const main = statsServer({ processes: count, stats: () => workers.stats(), startedAt: Date.now() });
+  const main = statsServer({
+    processes: count,
+    stats: (withMetrics) => workers.stats(withMetrics),
+    startedAt: Date.now(),
+  });
   const router = createRouter(workers.destinations, main, logger);
   await new Promise<void>((resolve, reject) => {
     router.once("error", reject);

@@ -3,20 +3,16 @@
  * `GET /metrics`, summed over the processes that serve the rooms (each asked over its IPC
  * channel). `/healthz` is 503 while one of them is down (being started again).
  */
-import { createServer, type ServerResponse } from "node:http";
+import { createServer } from "node:http";
 import type { Socket } from "node:net";
 import { AggregatorRegistry } from "prom-client";
+import { send as sendJson } from "../http/json";
 import type { ProcessStats } from "./messages";
 import { type Destination, serveConnection } from "./router";
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
-  res.end(JSON.stringify(body));
-}
-
 export function statsServer(options: {
   processes: number;
-  stats: () => Promise<ProcessStats[]>;
+  stats: (withMetrics: boolean) => Promise<ProcessStats[]>;
   startedAt: number;
 }): Destination {
   const http = createServer((req, res) => {
@@ -24,7 +20,7 @@ export function statsServer(options: {
     const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
     const answer = async () => {
       if (req.method === "GET" && pathname === "/healthz") {
-        const all = await options.stats();
+        const all = await options.stats(false);
         const sum = (f: (s: ProcessStats) => number) => all.reduce((n, s) => n + f(s), 0);
         sendJson(res, all.length === options.processes ? 200 : 503, {
           status: all.length === options.processes ? "ok" : "degraded",
@@ -35,7 +31,9 @@ export function statsServer(options: {
           uptimeSeconds: Math.round((Date.now() - options.startedAt) / 1000),
         });
       } else if (req.method === "GET" && pathname === "/metrics") {
-        const registry = AggregatorRegistry.aggregate((await options.stats()).map((s) => s.metrics));
+        const registry = AggregatorRegistry.aggregate(
+          (await options.stats(true)).map((s) => s.metrics ?? []),
+        );
         res.writeHead(200, { "content-type": registry.contentType });
         res.end(await registry.metrics());
       } else {

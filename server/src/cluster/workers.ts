@@ -20,7 +20,8 @@ export interface Workers {
   destinations: Destination[];
   /** Resolves once every worker is ready; rejects if one is not within a minute. */
   ready: Promise<void>;
-  stats(): Promise<ProcessStats[]>;
+  /** The figures of every worker that is up and answers (with their metrics if `withMetrics`). */
+  stats(withMetrics: boolean): Promise<ProcessStats[]>;
   /** Stop them all (SIGTERM: each closes its server) and wait until they have exited. */
   stop(): Promise<void>;
 }
@@ -122,7 +123,7 @@ export function startWorkers(options: {
 
   for (const slot of slots) readyWaits.push(spawn(slot));
 
-  const askStats = (slot: (typeof slots)[number]): Promise<ProcessStats | null> =>
+  const askStats = (slot: (typeof slots)[number], withMetrics: boolean): Promise<ProcessStats | null> =>
     new Promise((resolve) => {
       const child = slot.child;
       if (!child || !slot.ready) return resolve(null);
@@ -134,14 +135,14 @@ export function startWorkers(options: {
       };
       const timer = setTimeout(() => done(null), STATS_TIMEOUT_MS);
       waiting.set(id, done);
-      child.send({ type: "stats", id } satisfies ToWorker);
+      child.send({ type: "stats", id, metrics: withMetrics } satisfies ToWorker);
     });
 
   return {
     destinations: slots,
     ready: Promise.all(readyWaits).then(() => undefined),
-    async stats() {
-      const all = await Promise.all(slots.map(askStats));
+    async stats(withMetrics) {
+      const all = await Promise.all(slots.map((slot) => askStats(slot, withMetrics)));
       return all.filter((s): s is ProcessStats => s !== null);
     },
     async stop() {
@@ -171,7 +172,7 @@ export function serveAsWorker(server: BoxlessServer, logger: Logger): void {
     if (message.type === "connection" && handle) server.accept(handle, Buffer.from(message.head, "latin1"));
     else if (message.type === "stats")
       void server
-        .stats()
+        .stats(message.metrics)
         .then((stats) => process.send?.({ type: "stats", id: message.id, stats } satisfies FromWorker));
   });
   // The main process is gone (killed, say): nothing routes here any more. Every acked action is

@@ -19,6 +19,7 @@ import type { Logger } from "../logger";
 import type { Metrics } from "../metrics";
 import type { RoomRegistry } from "../rooms/registry";
 import type { FailedJoinLimiter } from "../sockets/limits";
+import { send } from "./json";
 import { serveStatic } from "./static-files";
 
 export interface RouteDeps {
@@ -44,11 +45,6 @@ class HttpProblem extends Error {
   ) {
     super(message);
   }
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
-  res.end(JSON.stringify(body));
 }
 
 async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {

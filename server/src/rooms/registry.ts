@@ -28,10 +28,13 @@ export class RoomRegistry {
   private readonly deckKeys = new WeakMap<Deck, string>();
   private readonly roomDeps: RoomDeps;
 
-  /** `owns`: whether a room code is this process's (all of them unless the server has several). */
+  /**
+   * `owns`: whether a room code is this process's (all of them unless the server runs as several;
+   * cluster/shards.ts). A code it does not own is never created, loaded or found here.
+   */
   constructor(
     private readonly deps: RoomDeps,
-    private readonly owns: (code: string) => boolean = () => true,
+    readonly owns: (code: string) => boolean = () => true,
   ) {
     this.roomDeps = { ...deps, onVacant: (room) => this.letGo(room) };
   }

@@ -40,8 +40,6 @@ export interface HandlerDeps {
   failedJoins: FailedJoinLimiter;
   /** The address to count failed joins against. */
   addressOf: (socket: Socket) => string;
-  /** Whether a room code is this process's (the server may run as several; cluster/shards.ts). */
-  owns: (code: string) => boolean;
   /** A link that gives a seat to another device. */
   seatLink: (room: Room, token: string) => string;
 }
@@ -305,7 +303,7 @@ export function attachHandlers(io: Server, deps: HandlerDeps): void {
     const secret = event === "room:rejoin" || event === "room:facilitate";
     const code = data.code as string;
     // Which process holds a code is no secret (its hash says), so this comes before any limit.
-    if (!deps.owns(code))
+    if (!deps.rooms.owns(code))
       return errorAck(
         "room/elsewhere",
         `Room ${code} is held by another of this server's processes: connect again with ?room=${code} in the socket's address.`,

@@ -54,6 +54,25 @@ export interface ChildServer {
   kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/**
+ * The environment a test or bench starts the server (or the relay) in: this process's, on
+ * 127.0.0.1 at `port`, with its data in `dataDir` and no log; `extra` on top.
+ */
+export function serverEnv(
+  port: number,
+  dataDir: string,
+  extra: Record<string, string> = {},
+): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    DATA_DIR: dataDir,
+    LOG_FORMAT: "silent",
+    ...extra,
+  };
+}
+
 export async function startChildServer(
   dataDir: string,
   port: number,
@@ -61,14 +80,7 @@ export async function startChildServer(
 ): Promise<ChildServer> {
   const child = spawn(process.execPath, serverArgs(), {
     cwd: root,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      DATA_DIR: dataDir,
-      LOG_FORMAT: "silent",
-      ...env,
-    },
+    env: serverEnv(port, dataDir, env),
     stdio: ["ignore", "ignore", "pipe"],
   });
   let stderr = "";
