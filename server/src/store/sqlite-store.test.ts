@@ -88,7 +88,7 @@ describe("the SQLite action log", () => {
 
   it("commits the appends of one turn of the event loop together, and answers each only once committed", async () => {
     const file = tempDbFile();
-    const store = open(file, { checkpointEveryMs: 0 });
+    const store = open(file, { checkpointEveryMs: 0, commitWithinMs: 60_000 });
     await store.createRoom(record);
     await store.createRoom({ ...record, code: "B2B2B" });
     // Another process reading the same file sees only what is committed.
@@ -124,7 +124,7 @@ describe("the SQLite action log", () => {
 
   it("saves the timers of many rooms, and a finished game, in the turn's one transaction", async () => {
     const file = tempDbFile();
-    const store = open(file, { checkpointEveryMs: 0 });
+    const store = open(file, { checkpointEveryMs: 0, commitWithinMs: 60_000 });
     const codes = Array.from({ length: 50 }, (_, i) => `T${String(i).padStart(4, "0")}`);
     for (const code of codes) await store.createRoom({ ...record, code });
     const reader = new Database(file, { readonly: true });
@@ -154,6 +154,42 @@ describe("the SQLite action log", () => {
         leftMs: 7_000,
         running: true,
       });
+    } finally {
+      reader.close();
+    }
+  });
+
+  it("commits a long turn in parts: a write queued long after the oldest waiting one commits those first", async () => {
+    const file = tempDbFile();
+    const store = open(file, { checkpointEveryMs: 0, commitWithinMs: 40 });
+    await store.createRoom(record);
+    const reader = new Database(file, { readonly: true });
+    const committed = () => (reader.prepare("SELECT count(*) AS n FROM actions").get() as { n: number }).n;
+    const busy = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    try {
+      // One turn: two appends close together, then the turn goes on (other sockets' requests).
+      const answered: number[] = [];
+      const first = [store.append(record.code, entry(1, "Ann")), store.append(record.code, entry(2, "Bo"))];
+      for (const [i, append] of first.entries()) void append.then(() => answered.push(i + 1));
+      busy(2);
+      const third = store.append(record.code, entry(3, "Cy"));
+      void third.then(() => answered.push(3));
+      expect(committed()).toBe(0); // within 40 ms of the first: still waiting with it
+      busy(50);
+      const fourth = store.append(record.code, entry(4, "Di"));
+      void fourth.then(() => answered.push(4));
+      // 52 ms after the first: the three before it are committed, and answered on this turn's
+      // microtasks; the fourth waits for the turn's end.
+      expect(committed()).toBe(3);
+      await Promise.resolve();
+      await Promise.resolve();
+      expect(answered).toEqual([1, 2, 3]);
+      expect(await fourth).toEqual({ ok: true });
+      expect(committed()).toBe(4);
+      expect(answered).toEqual([1, 2, 3, 4]);
     } finally {
       reader.close();
     }

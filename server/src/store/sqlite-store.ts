@@ -9,8 +9,10 @@
  * (`setImmediate`); one append alone is one statement, its own transaction. Each append resolves
  * only then, so nothing is acknowledged before it is committed, and a sequence number already
  * taken resolves to `conflict` then. Under load a turn carries several rooms' actions, and one
- * commit (its locks and its WAL header) serves them all. Saved timers and finished games go with
- * them; every other method commits what is waiting first, so a read sees every write before it.
+ * commit (its locks and its WAL header) serves them all. A turn longer than `commitWithinMs` (a
+ * burst, or a server near saturation) commits in parts, so that an early request's ack does not
+ * wait for the rest of the turn's input. Saved timers and finished games go with them; every
+ * other method commits what is waiting first, so a read sees every write before it.
  *
  * Checkpoints (copying the WAL back into the database file, with an fsync) are not left to the
  * commit that happens to cross SQLite's threshold: that would stall the event loop, and every ack
@@ -99,9 +101,16 @@ export interface SqliteStoreOptions {
   checkpointEveryMs?: number;
   /** WAL frames (pages) past which the writer rewinds the WAL after the worker's checkpoint. */
   walRestartFrames?: number;
+  /**
+   * The longest a queued write waits for the end of its turn: a write queued later than this
+   * after the first one still waiting commits those first (see `writeInTurn`).
+   */
+  commitWithinMs?: number;
 }
 
 const CHECKPOINT_EVERY_MS = 1_000;
+/** A turn of the event loop longer than this (a burst, or a saturated server) commits in parts. */
+const COMMIT_WITHIN_MS = 2;
 /** 2,048 frames of 4 KB: the WAL is rewound at about 8 MB, so it stays under `WAL_SIZE_LIMIT`. */
 const WAL_RESTART_FRAMES = 2_048;
 /** After a checkpoint has emptied it, the WAL file is cut back to this size. */
@@ -126,6 +135,10 @@ export class SqliteRoomStore implements RoomStore {
   private readonly checkpointer: Worker | null = null;
   /** Writes queued in this turn of the event loop, written and answered at its end. */
   private waiting: Waiting[] = [];
+  /** When the first of `waiting` was queued (`performance.now()`). */
+  private waitingSince = 0;
+  private readonly commitWithinMs: number;
+  /** `commitAtTurnEnd` is queued with `setImmediate`. */
   private commitScheduled = false;
   /** The worker found the WAL long: checkpoint what it has not copied yet, on the turn after the next commit. */
   private rewindWanted = false;
@@ -136,6 +149,7 @@ export class SqliteRoomStore implements RoomStore {
   constructor(file: string, options: SqliteStoreOptions = {}) {
     if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
     this.db = new Database(file);
+    this.commitWithinMs = options.commitWithinMs ?? COMMIT_WITHIN_MS;
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = NORMAL");
     this.db.pragma("busy_timeout = 5000");
@@ -273,19 +287,33 @@ export class SqliteRoomStore implements RoomStore {
    * is committed. Nothing touches SQLite until then: the writes of one turn run back to back, and
    * one write alone is one statement (its own transaction) instead of three calls into SQLite, each
    * of which, between a loaded server's other work, starts with cold caches.
+   *
+   * A long turn (a burst of games starting, or a server near saturation, where one turn handles
+   * every socket that became readable during the last) commits in parts: a write queued more than
+   * `commitWithinMs` after the oldest one waiting commits those first, so their acks and patches
+   * leave when the request being handled now is done, not after the rest of the turn's input.
    */
   private writeInTurn(write: () => AppendResult): Promise<AppendResult> {
     if (!this.db.open) return Promise.reject(closed());
+    if (this.waiting.length === 0) this.waitingSince = performance.now();
+    else if (performance.now() - this.waitingSince > this.commitWithinMs) {
+      this.commitWaiting();
+      this.waitingSince = performance.now();
+    }
     if (!this.commitScheduled) {
       this.commitScheduled = true;
-      setImmediate(this.commitWaiting);
+      setImmediate(this.commitAtTurnEnd);
     }
     return new Promise((resolve, reject) => this.waiting.push({ write, resolve, reject }));
   }
 
-  /** Writes and commits what this turn queued, then answers each write. */
-  private readonly commitWaiting = (): void => {
+  private readonly commitAtTurnEnd = (): void => {
     this.commitScheduled = false;
+    this.commitWaiting();
+  };
+
+  /** Writes and commits what this turn queued, then answers each write. */
+  private commitWaiting(): void {
     const waiting = this.waiting;
     if (waiting.length === 0) return;
     this.waiting = [];
@@ -300,7 +328,7 @@ export class SqliteRoomStore implements RoomStore {
       this.rewindScheduled = true;
       setTimeout(this.rewindBetweenTurns, 0);
     }
-  };
+  }
 
   /**
    * The turn's writes: one alone is one statement, its own transaction; several share one. A write
