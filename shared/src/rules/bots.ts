@@ -188,8 +188,10 @@ function coordinatedPlan(state: GameState, seat: Seat): string[] {
   const free: Seat[] = [];
   const fixed: Play[] = [];
   // A person's choices the bot does not count on (not shown yet) still take their cards: the
-  // engine refuses a card a teammate has chosen, and the seat's own hand says so.
+  // engine refuses a card a teammate has chosen, and the seat's own hand says so. They also spend
+  // the energy of a budget the bot shares (same role), which the seat's own view shows as spent.
   const taken: string[] = [];
+  const unseen: Play[] = [];
   for (const mate of seatsOfTeam(state, seat.teamId)) {
     if (mate.roles.length === 0) continue;
     const plan = mate.id === seat.id || (mate.bot === "coordinated" && !mate.locked);
@@ -197,25 +199,39 @@ function coordinatedPlan(state: GameState, seat: Seat): string[] {
       free.push(mate);
       continue;
     }
-    fixed.push(...playsOf(state, mate, mate.bot || mate.locked ? mate.selected : mate.shown));
+    const counted = mate.bot || mate.locked ? mate.selected : mate.shown;
+    fixed.push(...playsOf(state, mate, counted));
     taken.push(...mate.selected);
+    if (counted !== mate.selected)
+      unseen.push(
+        ...playsOf(
+          state,
+          mate,
+          mate.selected.filter((id) => !counted.includes(id)),
+        ),
+      );
   }
-  const { plays } = teamSearch(state, ctx, free, fixed, taken);
+  const { plays } = teamSearch(state, ctx, free, fixed, taken, unseen);
   return plays.filter((p) => p.seatId === seat.id).map((p) => p.cardId);
 }
 
-/** Local search over the free seats' cards: greedy additions (single cards and hand-off pairs), then swaps. */
+/**
+ * Local search over the free seats' cards: greedy additions (single cards and hand-off pairs), then
+ * swaps. `fixed` plays count for the score and their budgets; `alsoTaken` cards cannot be chosen,
+ * and `alsoSpent` plays (chosen, not shown) spend their budgets without counting for the score.
+ */
 export function teamSearch(
   state: GameState,
   ctx: RoundContext,
   free: readonly Seat[],
   fixed: readonly Play[],
   alsoTaken: readonly string[] = [],
+  alsoSpent: readonly Play[] = [],
 ): { plays: Play[]; value: number } {
   const index = indexDeck(state.deck);
   const taken = new Set([...fixed.map((p) => p.cardId), ...alsoTaken]);
   const options = free.flatMap((seat) => optionsFor(state, seat, taken));
-  const budgets = poolBudgets(state, free, fixed);
+  const budgets = poolBudgets(state, free, alsoSpent.length > 0 ? [...fixed, ...alsoSpent] : fixed);
   const roundsAfter = state.settings.rounds - state.round;
   const worth = (chosen: readonly Option[]): number => {
     const plays = [...fixed, ...chosen.map((o) => ({ seatId: o.seat.id, cardId: o.cardId, cost: o.cost }))];

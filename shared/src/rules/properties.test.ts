@@ -400,6 +400,21 @@ describe("random command sequences", () => {
       {
         numRuns: 100,
         examples: [
+          // A person chose a card of the role a coordinated bot shares, unshown: the bot once
+          // planned as if that energy were still there (found by this property in CI).
+          [
+            [
+              "planning, two teams of 4 with bots",
+              [
+                {
+                  kind: "command",
+                  command: { type: "seat:assign", seatId: "bot-t2-3", teamId: "t1", roles: ["cm"] },
+                },
+                { kind: "own-card", type: "card:select", seatId: "s4", pick: 0 },
+              ],
+            ],
+            0,
+          ],
           // A person wearing two roles chose a card, unshown: a coordinated bot once planned it too.
           [
             [
