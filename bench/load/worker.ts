@@ -162,9 +162,15 @@ function nextActionId(): string {
 // ─── requests ─────────────────────────────────────────────────────────────────
 
 /** Emit with an ack; resolves with the ack, or null after the timeout. */
-function request(socket: Socket, event: string, payload: Record<string, unknown>): Promise<Ack | null> {
+function request(
+  socket: Socket,
+  event: string,
+  payload: Record<string, unknown>,
+  onAck?: () => void,
+): Promise<Ack | null> {
   return new Promise((resolve) => {
     socket.timeout(ACK_TIMEOUT_MS).emit(event, payload, (err: Error | null, ack: Ack) => {
+      if (!err) onAck?.();
       resolve(err ? null : ack);
     });
   });
@@ -175,8 +181,9 @@ async function must(
   socket: Socket,
   event: string,
   payload: Record<string, unknown>,
+  onAck?: () => void,
 ): Promise<Ack & { ok: true }> {
-  let ack = await request(socket, event, payload);
+  let ack = await request(socket, event, payload, onAck);
   if (ack && !ack.ok && ack.error.code === "room/elsewhere") {
     // The room is held by another of the server's processes: connect again with its code in the
     // socket's address, which routes the socket there (as the Boxless client does).
@@ -188,7 +195,7 @@ async function must(
       socket.connect();
     });
     result.moved++;
-    ack = await request(socket, event, payload);
+    ack = await request(socket, event, payload, onAck);
   }
   if (!ack) throw new Error(`${event}: no ack within ${ACK_TIMEOUT_MS} ms`);
   if (!ack.ok) throw new Error(`${event} refused: ${ack.error.code} — ${ack.error.message}`);
@@ -406,7 +413,12 @@ async function openRoom(room: RoomRun): Promise<void> {
   /** Attach, take the view from the ack, then apply what was pushed before the ack arrived. */
   const attach = async (client: Client, event: string, payload: Record<string, unknown>) => {
     client.early = [];
-    const ack = await must(client.socket, event, payload);
+    // How many pushes came before the ack itself (the ack and the pushes after it can arrive in
+    // one read, before this function resumes).
+    let beforeAck = 0;
+    const ack = await must(client.socket, event, payload, () => {
+      beforeAck = client.early?.length ?? 0;
+    });
     if (counted) result.joinsInWindow++;
     client.seen = new Set();
     client.seatId =
@@ -415,11 +427,19 @@ async function openRoom(room: RoomRun): Promise<void> {
         : setup.target === "server"
           ? (ack.data.seatId as string)
           : `s${client.index + 1}`;
-    if (setup.target === "server") client.view = (ack.data.session as { view: RoomView }).view;
-    else client.relayView = { version: ack.data.version as number, game: {} };
     const early = client.early;
     client.early = null;
-    for (const push of early) onPatch(client, push);
+    if (setup.target === "server") {
+      client.view = (ack.data.session as { view: RoomView }).view;
+      for (const push of early) onPatch(client, push);
+    } else {
+      // The relay answers an attach right after broadcasting its join (if any), so nothing of the
+      // new room pushed before the ack is newer than the ack's version. A push before the ack
+      // that is newer is the last room's, from an action still in flight when the slot moved on:
+      // the relay's pushes carry no room, and its versions would read as a gap in this one.
+      client.relayView = { version: ack.data.version as number, game: {} };
+      for (const push of early.slice(beforeAck)) onPatch(client, push);
+    }
   };
   await attach(room.facilitator, "room:facilitate", { code: room.code, facilitatorToken });
   await attach(room.host, "room:watch", { code: room.code });
