@@ -133,7 +133,7 @@ export class SqliteRoomStore implements RoomStore {
   private readonly db: Database.Database;
   private readonly statements;
   private readonly checkpointer: Worker | null = null;
-  /** Writes queued in this turn of the event loop, written and answered at its end. */
+  /** Writes queued in this turn of the event loop, written and answered at its end (a long turn's sooner). */
   private waiting: Waiting[] = [];
   /** When the first of `waiting` was queued (`performance.now()`). */
   private waitingSince = 0;
