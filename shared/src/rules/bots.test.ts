@@ -79,4 +79,30 @@ describe("a bot on a team with a person", () => {
       { seatId: "me", cardId: mine.id, cost: mine.cost },
     ]);
   });
+
+  it("shares a role's energy with a person who chose cards unshown: plans within what is left and locks in", () => {
+    let state = runBots(humanWithBots(), createRandom(1));
+    const myRoles = state.seats.me?.roles ?? [];
+    const [bot] = state.seatOrder.filter((id) => state.seats[id]?.bot);
+    // The bot takes the person's role too: both now draw on one budget.
+    state = apply(state, { type: "seat:assign", seatId: bot as string, teamId: "t1", roles: [...myRoles] });
+    // The person spends what they can, most expensive first, and shows none of it.
+    for (;;) {
+      const me = viewFor(state, { kind: "seat", seatId: "me" }).me;
+      const card = [...(me?.hand ?? [])]
+        .filter((c) => c.problem === null && !me?.selected.includes(c.id))
+        .sort((a, b) => b.cost - a.cost)[0];
+      if (!card || card.cost === 0) break;
+      state = apply(state, { type: "card:select", seatId: "me", cardId: card.id });
+    }
+    const left = viewFor(state, { kind: "seat", seatId: bot as string }).me?.energy.left ?? 0;
+    // While the person is still deciding, every bot's plan is accepted (runBots refuses nothing)…
+    state = runBots(state, createRandom(1));
+    // …and once the person locks in, the bots do too.
+    state = apply(state, { type: "seat:lockIn", seatId: "me" });
+    state = runBots(state, createRandom(1));
+    expect(state.phase).toBe("revealed");
+    const botPlays = (state.teams.t1?.roundScores[0]?.plays ?? []).filter((p) => p.seatId === bot);
+    expect(botPlays.reduce((sum, p) => sum + p.cost, 0)).toBeLessThanOrEqual(left);
+  });
 });
