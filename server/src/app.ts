@@ -187,10 +187,14 @@ export async function createServer(options: {
       `${room.record.links.join.replace(/\/join\/.*$/, "")}/seat/${room.code}#${token}`,
   });
 
-  const stats = async (withMetrics: boolean): Promise<ProcessStats> => ({
+  /** What `/healthz` counts: this process's, or one worker's share of the sum. */
+  const figures = () => ({
     rooms: registry.activeCount,
     sockets: io.engine.clientsCount,
     players: registry.connectedPlayers,
+  });
+  const stats = async (withMetrics: boolean): Promise<ProcessStats> => ({
+    ...figures(),
     metrics: withMetrics ? await metrics.registry.getMetricsAsJSON() : null,
   });
 
@@ -202,11 +206,7 @@ export async function createServer(options: {
     startedAt,
     clientDir: config.clientDir,
     basesFor,
-    health: () => ({
-      rooms: registry.activeCount,
-      sockets: io.engine.clientsCount,
-      players: registry.connectedPlayers,
-    }),
+    health: figures,
     roomCreations: new FailedJoinLimiter(clock, share(config.roomsPerMinute)),
     addressOf,
   });
