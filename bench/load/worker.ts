@@ -190,8 +190,16 @@ async function must(
     socket.io.opts.query = { room: payload.code };
     socket.disconnect();
     await new Promise<void>((resolve, reject) => {
-      socket.once("connect", () => resolve());
-      socket.once("connect_error", reject);
+      const connected = () => {
+        socket.off("connect_error", failed);
+        resolve();
+      };
+      const failed = (error: Error) => {
+        socket.off("connect", connected);
+        reject(error);
+      };
+      socket.once("connect", connected);
+      socket.once("connect_error", failed);
       socket.connect();
     });
     result.moved++;
@@ -410,7 +418,10 @@ async function openRoom(room: RoomRun): Promise<void> {
     facilitatorToken = created.facilitatorToken;
   } else room.code = `R${room.index}G${room.generation}`;
   const counted = running;
-  /** Attach, take the view from the ack, then apply what was pushed before the ack arrived. */
+  /**
+   * Attach, take the view from the ack, then apply what was pushed before this resumed: for the
+   * server all of it (against the ack's view), for the relay what came after the ack (see below).
+   */
   const attach = async (client: Client, event: string, payload: Record<string, unknown>) => {
     client.early = [];
     // How many pushes came before the ack itself (the ack and the pushes after it can arrive in
