@@ -80,7 +80,22 @@ export interface BoxlessServer {
 
 const MAX_SOCKET_MESSAGE = 16 * 1024;
 
-function lanAddress(): string | null {
+/** How long the LAN address found is used before the interfaces are asked again. */
+const LAN_ADDRESS_TTL_MS = 10_000;
+let lanAddressFound: { address: string | null; at: number } | null = null;
+
+/**
+ * This machine's first IPv4 address on a network, for the join links of a server opened at
+ * localhost. Asking the system for its interfaces costs about a fifth of creating a room, so the
+ * answer is kept for a few seconds (a laptop that changes networks gets the new one soon).
+ */
+function lanAddress(now: number): string | null {
+  if (lanAddressFound && now - lanAddressFound.at < LAN_ADDRESS_TTL_MS) return lanAddressFound.address;
+  lanAddressFound = { address: firstLanAddress(), at: now };
+  return lanAddressFound.address;
+}
+
+function firstLanAddress(): string | null {
   for (const list of Object.values(os.networkInterfaces()))
     for (const net of list ?? []) if (net.family === "IPv4" && !net.internal) return net.address;
   return null;
@@ -113,7 +128,7 @@ export async function createServer(options: {
     if (config.publicUrl) return { base: config.publicUrl.replace(/\/$/, ""), lan: null };
     const host = req.headers.host ?? `localhost:${port}`;
     const hostname = host.replace(/:\d+$/, "");
-    const lanIp = isLoopback(hostname) ? lanAddress() : null;
+    const lanIp = isLoopback(hostname) ? lanAddress(performance.now()) : null;
     return { base: `http://${host}`, lan: lanIp ? `http://${lanIp}:${port}` : null };
   };
 

@@ -23,7 +23,7 @@ import { ManualClock } from "../clock";
 import { createLogger } from "../logger";
 import type { RoomRecord } from "../store/room-store";
 import { SqliteRoomStore } from "../store/sqlite-store";
-import { type Peer, Room, type RoomDeps } from "./room";
+import { newToken, type Peer, Room, type RoomDeps } from "./room";
 
 let peerCount = 0;
 
@@ -438,5 +438,13 @@ describe("a room's fan-out", () => {
     expect(JSON.stringify(calls.at(-1)?.payload).length).toBeGreaterThan(8 * 1024);
     await expectEveryViewFresh(room, [facilitator, host, ...players], "after the reveal");
     room.close();
+  });
+});
+
+describe("seat and facilitator tokens", () => {
+  it("are 32 URL-safe characters and never repeat, across many refills of their random pool", () => {
+    const tokens = Array.from({ length: 2_000 }, () => newToken());
+    for (const token of tokens) expect(token).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(new Set(tokens).size).toBe(tokens.length);
   });
 });

@@ -4,7 +4,7 @@
  * the order they arrive: apply the rule → append to the log → (bots answer, timers move) → send each
  * socket what changed in its own view → ack. A rejected command is answered and changes nothing.
  */
-import { randomBytes, timingSafeEqual } from "node:crypto";
+import { randomFillSync, timingSafeEqual } from "node:crypto";
 import {
   type Ack,
   applyCommand,
@@ -97,8 +97,19 @@ const SPLIT_BOARD_BYTES = 2 * 1024;
 const MAX_BOT_COMMANDS = 400;
 const MAX_CONFLICT_RETRIES = 5;
 
+const TOKEN_BYTES = 24;
+/** Random bytes for the next tokens, filled 128 tokens at a time (one call into the system's generator, not one per token). */
+const tokenPool = Buffer.alloc(TOKEN_BYTES * 128);
+let tokenPoolAt = tokenPool.length;
+
 export function newToken(): string {
-  return randomBytes(24).toString("base64url");
+  if (tokenPoolAt + TOKEN_BYTES > tokenPool.length) {
+    randomFillSync(tokenPool);
+    tokenPoolAt = 0;
+  }
+  const token = tokenPool.toString("base64url", tokenPoolAt, tokenPoolAt + TOKEN_BYTES);
+  tokenPoolAt += TOKEN_BYTES;
+  return token;
 }
 
 type Outcome<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };

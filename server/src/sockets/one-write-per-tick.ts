@@ -8,8 +8,9 @@
  * Here each engine.io connection flushes once, after the current tick's microtasks: every packet
  * queued in the meantime (patch and ack, or a board patch and a seat's own) goes out in one
  * flush, and over WebSocket with the TCP socket corked, so in one `writev`. Packets keep their
- * order. This uses two engine.io 6 internals, `Socket#flush` and the WebSocket transport's `ws`
- * socket; `one-write-per-tick.test.ts` fails if either stops working.
+ * order. This uses engine.io 6 internals, `Socket#flush` and the WebSocket transport's `ws`
+ * socket; `one-write-per-tick.test.ts` fails if either stops working. (It also reads
+ * `Socket#writeBuffer`, only to skip an empty flush; without it every flush is scheduled.)
  */
 import type { Socket as EngineSocket } from "engine.io";
 import type { Server } from "socket.io";
@@ -21,6 +22,7 @@ interface Corkable {
 
 interface EngineInternals {
   flush(): void;
+  writeBuffer?: unknown[];
   transport: { name: string; socket?: { _socket?: Corkable } };
 }
 
@@ -46,9 +48,11 @@ export function coalesceWrites(conn: EngineSocket): void {
     }
   };
   // engine.io calls `this.flush()` after queuing each packet, when its transport is ready for more
-  // and after an upgrade: each of these now flushes once, after the tick's microtasks.
+  // and after an upgrade: each of these now flushes once, after the tick's microtasks. When the
+  // transport is ready again after a write and nothing is queued (most times: about half of all
+  // calls under load), there is nothing to flush and no tick to spend.
   internals.flush = () => {
-    if (scheduled) return;
+    if (scheduled || internals.writeBuffer?.length === 0) return;
     scheduled = true;
     process.nextTick(flushQueued);
   };
