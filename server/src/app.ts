@@ -82,17 +82,19 @@ const MAX_SOCKET_MESSAGE = 16 * 1024;
 
 /** How long the LAN address found is used before the interfaces are asked again. */
 const LAN_ADDRESS_TTL_MS = 10_000;
-let lanAddressFound: { address: string | null; at: number } | null = null;
 
 /**
  * This machine's first IPv4 address on a network, for the join links of a server opened at
  * localhost. Asking the system for its interfaces costs about a fifth of creating a room, so the
  * answer is kept for a few seconds (a laptop that changes networks gets the new one soon).
  */
-function lanAddress(now: number): string | null {
-  if (lanAddressFound && now - lanAddressFound.at < LAN_ADDRESS_TTL_MS) return lanAddressFound.address;
-  lanAddressFound = { address: firstLanAddress(), at: now };
-  return lanAddressFound.address;
+function lanAddressKept(clock: Clock): () => string | null {
+  let found: { address: string | null; at: number } | null = null;
+  return () => {
+    const now = clock.now();
+    if (!found || now - found.at >= LAN_ADDRESS_TTL_MS) found = { address: firstLanAddress(), at: now };
+    return found.address;
+  };
 }
 
 function firstLanAddress(): string | null {
@@ -124,11 +126,12 @@ export async function createServer(options: {
     if (config.trustProxy && typeof forwarded === "string") return forwarded.split(",").at(-1)?.trim() ?? "";
     return req.socket.remoteAddress ?? "";
   };
+  const lanAddress = lanAddressKept(clock);
   const basesFor = (req: IncomingMessage) => {
     if (config.publicUrl) return { base: config.publicUrl.replace(/\/$/, ""), lan: null };
     const host = req.headers.host ?? `localhost:${port}`;
     const hostname = host.replace(/:\d+$/, "");
-    const lanIp = isLoopback(hostname) ? lanAddress(performance.now()) : null;
+    const lanIp = isLoopback(hostname) ? lanAddress() : null;
     return { base: `http://${host}`, lan: lanIp ? `http://${lanIp}:${port}` : null };
   };
 
