@@ -172,15 +172,25 @@ export function seatBlocked(
   game: { phase: GameState["phase"]; paused: boolean },
   seat: { teamId: string | null; roles: readonly Role[]; locked: boolean },
 ): GameError | null {
-  if (!seat.teamId || seat.roles.length === 0)
-    return gameError("seat/no_team", "This seat has no team or role yet; it joins at the next round.");
-  if (game.phase !== "planning")
-    return gameError("action/wrong_phase", "Cards can only be chosen while the round is being planned.");
-  if (game.paused) return gameError("game/paused", "The facilitator has paused the game.");
-  if (seat.locked)
-    return gameError("action/locked", "You have locked in; unlock first to change your cards.");
+  if (!seat.teamId || seat.roles.length === 0) return NO_TEAM;
+  if (game.phase !== "planning") return WRONG_PHASE;
+  if (game.paused) return PAUSED;
+  if (seat.locked) return LOCKED;
   return null;
 }
+
+// What blocks a whole seat says the same every time: one frozen value each, not one per call
+// (`choicesOf` judges it for every seat whose view is worked out).
+const NO_TEAM = Object.freeze(
+  gameError("seat/no_team", "This seat has no team or role yet; it joins at the next round."),
+);
+const WRONG_PHASE = Object.freeze(
+  gameError("action/wrong_phase", "Cards can only be chosen while the round is being planned."),
+);
+const PAUSED = Object.freeze(gameError("game/paused", "The facilitator has paused the game."));
+const LOCKED = Object.freeze(
+  gameError("action/locked", "You have locked in; unlock first to change your cards."),
+);
 
 export function choicesOf(state: GameState, seat: Seat): SeatChoices {
   const index = indexDeck(state.deck);

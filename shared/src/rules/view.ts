@@ -383,11 +383,15 @@ export type BoardView = Omit<GameView, "version" | "viewer" | "me">;
  * The views of one game, kept from one state to the next, for a server that sends each viewer
  * only what changed. `board(state)` and `seatPart(state, seatId)` are deep-equal to what `viewFor`
  * and `seatPartOf` make of the same state, but every part whose inputs are unchanged is the very
- * object returned the time before, so a diff skips it with one `===`. A seat's own part is worked
- * out again only when something it shows could have changed: the seat itself, where its team
- * reports, the phase, round or pause, or, of a teammate, what the seat sees of it (its shown cards,
- * a bot's plan) and, for a teammate sharing a role or holding cards of the seat's hand, its
- * choices. A teammate locking in changes only the board (its summary is there, not in `me`). Everything is read from the state given; nothing here changes it.
+ * object returned the time before, so a diff skips it with one `===`. A seat's own part is made
+ * again only when something it shows could have changed: the seat itself, where its team reports,
+ * the round, the pause, a round coming into or out of play, or, of a teammate, what the seat sees
+ * of it (its shown cards, a bot's plan) and, for a teammate sharing a role or holding cards of the
+ * seat's hand, its choices. Its hand and energy are priced again only when what they read changed:
+ * the seat's team, roles and choices (not its lock-in or shown cards), where its team reports, the
+ * deal and round, and those teammates' choices; a round's reveal (planning to revealed) prices
+ * nothing again. A teammate locking in changes only the board (its summary is there, not in `me`).
+ * Everything is read from the state given; nothing here changes it.
  */
 export interface ViewCache {
   board(state: GameState): BoardView;
@@ -470,6 +474,19 @@ function shareCards(a: Seat, b: Seat): boolean {
   return false;
 }
 
+/**
+ * A seat's own hand and energy read these of it and nothing else: a new seat object that locked
+ * in, showed cards or was renamed prices every card the same.
+ */
+function sameHandInputs(before: Seat, now: Seat): boolean {
+  return (
+    before.id === now.id &&
+    before.teamId === now.teamId &&
+    before.roles === now.roles &&
+    before.selected === now.selected
+  );
+}
+
 function holdsAny(selected: readonly string[], hand: readonly string[]): boolean {
   for (const id of selected) if (hand.includes(id)) return true;
   return false;
@@ -517,7 +534,8 @@ interface MateEntry {
 interface SeatEntry {
   seat: Seat;
   reportsTo: ReportingSide | null | undefined;
-  phase: GameState["phase"];
+  /** A round is in play (planning or revealed): hands and teammates' cards are shown. */
+  active: boolean;
   paused: boolean;
   round: number;
   deals: GameState["deals"];
@@ -704,13 +722,15 @@ class CachedViews implements ViewCache {
     const handIds = active ? handOf(state, seat) : NO_CARDS;
     const entry = this.seats.get(seatId);
 
-    // The seat's perspective: itself, the game's phase and deal, and the teammates its hand depends
-    // on (sharing a role, or holding one of its cards): their names, roles and choices.
+    // The seat's perspective: what of itself its hand and energy depend on (its team, roles and
+    // choices; not its lock-in or shown cards), whether a round is in play, the deal, and the
+    // teammates its hand depends on (sharing a role, or holding one of its cards): their names,
+    // roles and choices.
     let perspectiveSame =
       entry !== undefined &&
-      entry.seat === seat &&
+      (entry.seat === seat || sameHandInputs(entry.seat, seat)) &&
       entry.reportsTo === team?.reportsTo &&
-      entry.phase === state.phase &&
+      entry.active === active &&
       entry.paused === state.paused &&
       entry.round === state.round &&
       entry.deals === state.deals &&
@@ -720,9 +740,8 @@ class CachedViews implements ViewCache {
     // teammate whose seat is the very object it was last time changed nothing of either (while the
     // phase is the same); only the others are looked at.
     let matesSame = entry !== undefined;
-    let teammateChanged = false;
     if (entry) {
-      const samePhase = entry.phase === state.phase;
+      const sameActive = entry.active === active;
       const { others, relevant, mates } = entry;
       let j = 0;
       for (const mate of teamSeats) {
@@ -731,13 +750,15 @@ class CachedViews implements ViewCache {
         const known = mates[j];
         const wasRelevant = relevant[j];
         j++;
-        if (old === mate && samePhase) continue;
-        teammateChanged = true;
+        if (old === mate && sameActive) continue;
         if (!old || !known || old.id !== mate.id) {
           perspectiveSame = false;
           matesSame = false;
           break;
         }
+        // The same teammate, as a new object: kept from now on (the entry is brought up to date
+        // either way, and this place is not read again).
+        others[j - 1] = mate;
         if (known.shown !== shownOf(mate, active) || known.planned !== plannedOf(mate, active))
           matesSame = false;
         if (perspectiveSame) {
@@ -756,10 +777,7 @@ class CachedViews implements ViewCache {
         matesSame = false;
       }
     }
-    if (perspectiveSame && matesSame && entry) {
-      if (teammateChanged) rememberTeammates(entry.others, seat, teamSeats);
-      return entry.view;
-    }
+    if (perspectiveSame && matesSame && entry && entry.seat === seat) return entry.view;
 
     // Worked out once for the seat when a card of its view is, not once per card.
     const lazy: LazyChoices = { state, seat, choices: null };
@@ -846,25 +864,39 @@ class CachedViews implements ViewCache {
             energy,
             teammates,
           };
-    const next: SeatEntry = {
-      seat,
-      reportsTo: team?.reportsTo,
-      phase: state.phase,
-      paused: state.paused,
-      round: state.round,
-      deals: state.deals,
-      deck: state.deck,
-      settings: state.settings,
-      others,
-      relevant,
-      hand,
-      energy,
-      mates,
-      view,
-    };
     // The entry itself is kept (and changed) rather than replaced: it lives as long as the seat.
-    if (entry) Object.assign(entry, next);
-    else this.seats.set(seatId, next);
+    if (entry) {
+      entry.seat = seat;
+      entry.reportsTo = team?.reportsTo;
+      entry.active = active;
+      entry.paused = state.paused;
+      entry.round = state.round;
+      entry.deals = state.deals;
+      entry.deck = state.deck;
+      entry.settings = state.settings;
+      entry.others = others;
+      entry.relevant = relevant;
+      entry.hand = hand;
+      entry.energy = energy;
+      entry.mates = mates;
+      entry.view = view;
+    } else
+      this.seats.set(seatId, {
+        seat,
+        reportsTo: team?.reportsTo,
+        active,
+        paused: state.paused,
+        round: state.round,
+        deals: state.deals,
+        deck: state.deck,
+        settings: state.settings,
+        others,
+        relevant,
+        hand,
+        energy,
+        mates,
+        view,
+      });
     return view;
   }
 
