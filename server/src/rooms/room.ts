@@ -94,6 +94,12 @@ const VACANT_AFTER_MS = 10_000;
  * encoding the board part again costs about as much.
  */
 const SPLIT_BOARD_BYTES = 2 * 1024;
+
+/** The ops of a peer's own part in this fan-out, if it changed. */
+function ownOpsOf(own: readonly [Attachment, PatchOp[]][], attached: Attachment): PatchOp[] | undefined {
+  for (const [which, ops] of own) if (which === attached) return ops;
+  return undefined;
+}
 const MAX_BOT_COMMANDS = 400;
 const MAX_CONFLICT_RETRIES = 5;
 
@@ -678,30 +684,32 @@ export class Room {
       common.length > 0 &&
       own.length > 0 &&
       jsonLongerThan(common, this.deps.splitBoardBytes ?? SPLIT_BOARD_BYTES);
-    const mineOf = new Map(own);
-    const boardOnly = new Map<number, Peer[]>();
-    const separate: [Peer, { base: number; version: number; ops: PatchOp[] }][] = [];
+    // Lists, not maps: an action changes one to three seats' own parts, and the board-only peers
+    // almost always start from one version.
+    const boardOnly: { base: number; peers: Peer[] }[] = [];
+    const separate: { peer: Peer; payload: { base: number; version: number; ops: PatchOp[] } }[] = [];
     for (const attached of this.attachments.values()) {
-      const mine = mineOf.get(attached);
+      const mine = ownOpsOf(own, attached);
       if (mine && !split) {
         const ops = common.length > 0 ? [...common, ...mine] : mine;
-        separate.push([attached.peer, { base: attached.version, version, ops }]);
+        separate.push({ peer: attached.peer, payload: { base: attached.version, version, ops } });
       } else if (common.length > 0) {
-        const peers = boardOnly.get(attached.version);
-        if (peers) peers.push(attached.peer);
-        else boardOnly.set(attached.version, [attached.peer]);
-        if (mine) separate.push([attached.peer, { base: version, version, ops: mine }]);
+        let group: { base: number; peers: Peer[] } | undefined;
+        for (const g of boardOnly) if (g.base === attached.version) group = g;
+        if (group) group.peers.push(attached.peer);
+        else boardOnly.push({ base: attached.version, peers: [attached.peer] });
+        if (mine) separate.push({ peer: attached.peer, payload: { base: version, version, ops: mine } });
       } else if (mine) {
-        separate.push([attached.peer, { base: attached.version, version, ops: mine }]);
+        separate.push({ peer: attached.peer, payload: { base: attached.version, version, ops: mine } });
       } else continue;
       attached.version = version;
     }
-    for (const [base, peers] of boardOnly) {
+    for (const { base, peers } of boardOnly) {
       const payload = { base, version, ops: common };
       if (this.deps.pushAll && peers.length > 1) this.deps.pushAll(peers, "view:patched", payload);
       else for (const peer of peers) peer.push("view:patched", payload);
     }
-    for (const [peer, payload] of separate) peer.push("view:patched", payload);
+    for (const { peer, payload } of separate) peer.push("view:patched", payload);
   }
 
   // ─── timers ─────────────────────────────────────────────────────────────────
