@@ -72,6 +72,7 @@ export async function runRoomsBench(args: readonly string[] = []): Promise<void>
   let counting = false;
   let bytes = 0;
   let pushes = 0;
+  let encoded = 0;
   const byPath = new Map<string, number>();
   // Where the bytes go is worked out for one payload in PATH_SAMPLE (and scaled up): encoding each
   // op again costs about as much as the payload itself, and the CPU figure should be the rooms'.
@@ -96,6 +97,7 @@ export async function runRoomsBench(args: readonly string[] = []): Promise<void>
     if (!counting) return;
     bytes += json.length;
     pushes += peers;
+    encoded++;
     if (++payloads % PATH_SAMPLE !== 0) return;
     for (const op of (payload as { ops?: PatchOp[] }).ops ?? []) {
       const key = op.p
@@ -229,6 +231,7 @@ export async function runRoomsBench(args: readonly string[] = []): Promise<void>
             ["wall µs per action", fmt((wallMs * 1000) / measured, 1)],
             ["JSON bytes encoded per action", fmt(bytes / measured, 0)],
             ["pushes per action (sockets reached)", fmt(pushes / measured, 2)],
+            ["payloads encoded per action", fmt(encoded / measured, 2)],
             [
               "young-generation collections per 1,000 actions",
               `${fmt((1000 * gc.minor) / measured, 2)} (pauses ${fmt(gc.minorMs / gc.minor || 0, 1)} ms on average)`,
