@@ -94,14 +94,14 @@ const VACANT_AFTER_MS = 10_000;
  * encoding the board part again costs about as much.
  */
 const SPLIT_BOARD_BYTES = 2 * 1024;
+const MAX_BOT_COMMANDS = 400;
+const MAX_CONFLICT_RETRIES = 5;
 
 /** The ops of a peer's own part in this fan-out, if it changed. */
 function ownOpsOf(own: readonly [Attachment, PatchOp[]][], attached: Attachment): PatchOp[] | undefined {
   for (const [which, ops] of own) if (which === attached) return ops;
   return undefined;
 }
-const MAX_BOT_COMMANDS = 400;
-const MAX_CONFLICT_RETRIES = 5;
 
 const TOKEN_BYTES = 24;
 /** Random bytes for the next tokens, filled 128 tokens at a time (one call into the system's generator, not one per token). */

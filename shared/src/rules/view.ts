@@ -737,8 +737,8 @@ class CachedViews implements ViewCache {
       entry.deck === state.deck &&
       entry.settings === state.settings;
     // And what it sees of each teammate: the same teammates, showing the same cards and plan. A
-    // teammate whose seat is the very object it was last time changed nothing of either (while the
-    // phase is the same); only the others are looked at.
+    // teammate whose seat is the very object it was last time changed nothing of either (while a
+    // round is as much in play as it was); only the others are looked at.
     let matesSame = entry !== undefined;
     if (entry) {
       const sameActive = entry.active === active;
