@@ -864,39 +864,25 @@ class CachedViews implements ViewCache {
             energy,
             teammates,
           };
+    const next: SeatEntry = {
+      seat,
+      reportsTo: team?.reportsTo,
+      active,
+      paused: state.paused,
+      round: state.round,
+      deals: state.deals,
+      deck: state.deck,
+      settings: state.settings,
+      others,
+      relevant,
+      hand,
+      energy,
+      mates,
+      view,
+    };
     // The entry itself is kept (and changed) rather than replaced: it lives as long as the seat.
-    if (entry) {
-      entry.seat = seat;
-      entry.reportsTo = team?.reportsTo;
-      entry.active = active;
-      entry.paused = state.paused;
-      entry.round = state.round;
-      entry.deals = state.deals;
-      entry.deck = state.deck;
-      entry.settings = state.settings;
-      entry.others = others;
-      entry.relevant = relevant;
-      entry.hand = hand;
-      entry.energy = energy;
-      entry.mates = mates;
-      entry.view = view;
-    } else
-      this.seats.set(seatId, {
-        seat,
-        reportsTo: team?.reportsTo,
-        active,
-        paused: state.paused,
-        round: state.round,
-        deals: state.deals,
-        deck: state.deck,
-        settings: state.settings,
-        others,
-        relevant,
-        hand,
-        energy,
-        mates,
-        view,
-      });
+    if (entry) Object.assign(entry, next);
+    else this.seats.set(seatId, next);
     return view;
   }
 
