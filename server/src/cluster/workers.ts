@@ -27,14 +27,23 @@ export interface Workers {
 }
 
 /**
+ * A worker's young generation at most (`--max-semi-space-size`, MB). Two workers at 32 MB each
+ * peaked at 413 MB under the base load, over the 400 MB target (docs/PERFORMANCE.md, "Two
+ * processes"); at 16 MB, 367–387 MB.
+ */
+const WORKER_SEMI_SPACE_MB = 16;
+
+/**
  * The Node options for each of `count` workers, from the main process's: each worker sees
  * 1/`count` of the actions, so its young generation (`--max-semi-space-size`) is cut to match,
- * and the workers together keep the young-generation memory of one process.
+ * and to at most `WORKER_SEMI_SPACE_MB`: each worker has its own old generation and code too.
  */
 export function workerNodeFlags(flags: readonly string[], count: number): string[] {
   return flags.map((flag) => {
     const semi = /^--max-semi-space-size=(\d+)$/.exec(flag);
-    return semi ? `--max-semi-space-size=${Math.max(4, Math.round(Number(semi[1]) / count))}` : flag;
+    if (!semi) return flag;
+    const megabytes = Math.min(WORKER_SEMI_SPACE_MB, Math.max(4, Math.round(Number(semi[1]) / count)));
+    return `--max-semi-space-size=${megabytes}`;
   });
 }
 
