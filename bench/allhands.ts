@@ -25,7 +25,7 @@ import type { FromAllHandsWorker, RoundReport, ToAllHandsWorker } from "./allhan
 import { parseBenchOptions } from "./options";
 import { cleanUpOnInterrupt, sleep, treeCpuSeconds, treeRssBytes, waitHealthy } from "./processes";
 import { fmt, percentile, table } from "./report";
-import { collect, forkWorkers } from "./workers";
+import { collect, forkWorkers, LOAD_GENERATOR_NICE } from "./workers";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const WORKER_FILE = path.join(root, "bench/allhands/worker.ts");
@@ -110,7 +110,10 @@ export async function runAllHandsBench(args: readonly string[] = []): Promise<vo
             "rounds",
             `${options.rounds}; each player chooses 1–2 cards and locks in at a random moment within ${fmt(options.spreadMs)} ms`,
           ],
-          ["workers", `${options.workers} process(es) holding the players (the first also the host screen)`],
+          [
+            "workers",
+            `${options.workers} process(es) holding the players (the first also the host screen), at nice ${LOAD_GENERATOR_NICE}`,
+          ],
           [
             "server",
             process.env.WORKERS

@@ -29,8 +29,8 @@
  * - `soak` plays at the set pace for 10 minutes against the server and prints its resident memory
  *   minute by minute, and its growth.
  *
- * The load generators run on the same machine and compete with the target for CPU: their share is
- * printed too. Latencies are measured in the workers, so they include the workers' own queueing.
+ * The load generators run on the same machine and compete with the target for CPU, at a lower
+ * priority (`--nice`, default 10: see `LOAD_GENERATOR_NICE`); their share is printed too. Latencies are measured in the workers, so they include the workers' own queueing.
  * Everything it starts it stops, also on Ctrl-C.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -52,7 +52,7 @@ import {
   waitHealthy,
 } from "./processes";
 import { fmt, percentile, table } from "./report";
-import { collect, forkWorkers } from "./workers";
+import { collect, forkWorkers, LOAD_GENERATOR_NICE } from "./workers";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const WORKER_FILE = path.join(root, "bench/load/worker.ts");
@@ -75,6 +75,8 @@ interface Options {
   intervalMs: number;
   durationS: number;
   workers: number;
+  /** The load generators' `nice`. */
+  nice: number;
   rounds: number;
   timerS: number | null;
   targets: Target[];
@@ -97,6 +99,7 @@ export const LOAD_USAGE = [
   "  --repeats K        load: measure each target in K windows of duration/K seconds, the",
   "                     targets taking turns (default 3; 1 measures one, then the other)",
   "  --workers W        load-generating processes (default 2)",
+  "  --nice N           their scheduling priority (default 10, below the target's; 0 for the same)",
   "  --rounds R         rounds per game (default 5)",
   "  --timer-s S        give each room a round timer of S seconds (30-600; default none), as a",
   "                     facilitator would: the server saves every running timer every 2 s",
@@ -125,6 +128,7 @@ function parseOptions(args: readonly string[], part: Part): Options {
       "interval-ms",
       "duration-s",
       "workers",
+      "nice",
       "rounds",
       "timer-s",
       "only",
@@ -150,6 +154,7 @@ function parseOptions(args: readonly string[], part: Part): Options {
     intervalMs: int("interval-ms", 2_000, 10, 600_000),
     durationS: int("duration-s", part === "soak" ? 600 : quick ? 15 : 60, 1, 24 * 3_600),
     workers: int("workers", 2, 1, 64),
+    nice: int("nice", LOAD_GENERATOR_NICE, 0, 19),
     rounds: int("rounds", 5, 1, 12),
     timerS: given.has("timer-s") ? int("timer-s", 120, 30, 600) : null,
     targets: part === "soak" ? ["server"] : only ? [only] : ["server", "relay"],
@@ -360,7 +365,7 @@ async function startHarness(target: Target, options: Options, cleanups: Set<() =
     const sampler = sample(pid, () => windowStart);
     cleanups.add(sampler.stop);
 
-    const workers = forkWorkers(WORKER_FILE, options.workers, "advanced");
+    const workers = forkWorkers(WORKER_FILE, options.workers, "advanced", options.nice);
     children.push(...workers);
     const setupStarted = performance.now();
     for (const [w, worker] of workers.entries()) {
@@ -829,7 +834,8 @@ function header(title: string, options: Options, extra: string[][] = []): string
       true,
     ),
     `  note: the ${options.workers} load-generating process(es) run on the same ${cpus.length}-core machine and compete`,
-    "  with the target for CPU; latencies include the workers' own queueing (see their CPU % below).",
+    `  with the target for CPU (at nice ${options.nice}${options.nice > 0 ? ", below the target's" : ""}); latencies include the workers'`,
+    "  own queueing (see their CPU % below).",
     "",
   ].join("\n");
 }
