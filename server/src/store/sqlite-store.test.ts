@@ -254,9 +254,13 @@ describe("the SQLite action log", () => {
       expect(await store.append(record.code, bigEntry(seq))).toEqual({ ok: true });
       if (seq > total / 2 && seq % 100 === 0) largestLater = Math.max(largestLater, walBytes(file));
     }
-    // Rewound, the file is cut back to (and then reused within) SQLite's journal_size_limit.
+    // Rewound, the file is cut back to (and then reused within) SQLite's journal_size_limit, 16 MB.
+    // It passes the limit only while a rewind waits (the worker checkpointing at that moment, its
+    // fsyncs slow): 18–23 MB in three of six runs on a VM whose disk was busy, 16 MB in eight of
+    // eight right after. Twice the limit still fails at once without the writer's rewind (the WAL
+    // then holds every frame written: 547 MB in one run).
     expect(largestLater).toBeGreaterThan(0);
-    expect(largestLater).toBeLessThanOrEqual(17 * 1024 * 1024);
+    expect(largestLater).toBeLessThanOrEqual(32 * 1024 * 1024);
     await store.close();
     const again = open(file, { checkpointEveryMs: 0 });
     const entries = await again.entries(record.code);
