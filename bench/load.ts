@@ -30,8 +30,9 @@
  *   minute by minute, and its growth.
  *
  * The load generators run on the same machine and compete with the target for CPU, at a lower
- * priority (`--nice`, default 10: see `LOAD_GENERATOR_NICE`); their share is printed too. Latencies are measured in the workers, so they include the workers' own queueing.
- * Everything it starts it stops, also on Ctrl-C.
+ * priority (`--nice`, default 10: see `LOAD_GENERATOR_NICE`); their share is printed too.
+ * Latencies are measured in the workers, so they include the workers' own queueing. Everything it
+ * starts it stops, also on Ctrl-C.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";

@@ -694,8 +694,7 @@ export class Room {
         const ops = common.length > 0 ? [...common, ...mine] : mine;
         separate.push({ peer: attached.peer, payload: { base: attached.version, version, ops } });
       } else if (common.length > 0) {
-        let group: { base: number; peers: Peer[] } | undefined;
-        for (const g of boardOnly) if (g.base === attached.version) group = g;
+        const group = boardOnly.find((g) => g.base === attached.version);
         if (group) group.peers.push(attached.peer);
         else boardOnly.push({ base: attached.version, peers: [attached.peer] });
         if (mine) separate.push({ peer: attached.peer, payload: { base: version, version, ops: mine } });
