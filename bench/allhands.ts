@@ -22,6 +22,7 @@ import { createRoomAt } from "../server/src/testing/harness";
 import { applyViewPatch, type PatchOp } from "../shared/src/protocol/patch";
 import type { RoomView } from "../shared/src/protocol/views";
 import type { FromAllHandsWorker, RoundReport, ToAllHandsWorker } from "./allhands/messages";
+import { machineRows } from "./machine";
 import { parseBenchOptions } from "./options";
 import { cleanUpOnInterrupt, sleep, treeCpuSeconds, treeRssBytes, waitHealthy } from "./processes";
 import { fmt, percentile, table } from "./report";
@@ -121,14 +122,7 @@ export async function runAllHandsBench(args: readonly string[] = []): Promise<vo
               : "one process",
           ],
           ["node", [process.version, ...serverNodeFlags()].join(" ")],
-          ["cpu", `${os.cpus()[0]?.model.trim() ?? "unknown"} × ${os.cpus().length}`],
-          [
-            "machine load",
-            `${os
-              .loadavg()
-              .map((n) => fmt(n, 2))
-              .join(", ")} (1, 5, 15 min) before the start`,
-          ],
+          ...machineRows(),
         ],
         true,
       ),

@@ -11,6 +11,7 @@ import { createRandom, type Random } from "../shared/src/rules/random";
 import { runBots, STRATEGIES } from "../shared/src/rules/simulate";
 import type { GameState } from "../shared/src/rules/state";
 import type { BotStrategy, GameSettingsInput } from "../shared/src/rules/vocabulary";
+import { machineRows } from "./machine";
 import { fmt, table } from "./report";
 
 const ACTION_SECONDS = 1.5;
@@ -292,12 +293,11 @@ function benchGames(): string {
 // ─── the part ─────────────────────────────────────────────────────────────────
 
 export function runEngineBench(): void {
-  const cpus = os.cpus();
   const deck = `${builtinDeck.name}: ${builtinDeck.scenarios.length} scenarios, ${builtinDeck.actions.length} action cards`;
   const about = table(
     [
       ["node", process.version],
-      ["cpu", `${cpus[0]?.model.trim() ?? "unknown"} × ${cpus.length}`],
+      ...machineRows({ load: false }),
       ["platform", `${os.platform()} ${os.arch()}`],
       ["deck", deck],
     ],

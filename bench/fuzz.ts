@@ -44,6 +44,7 @@ import {
 } from "../server/src/testing/fuzz-arbitraries";
 import { createRoomAt, ok } from "../server/src/testing/harness";
 import { openTable, startPlanning, type Table, type TableServer } from "../server/src/testing/setup";
+import { machineRows } from "./machine";
 import { parseBenchOptions } from "./options";
 import { cleanUpOnInterrupt, sleep, treeCpuSeconds, treeRssBytes } from "./processes";
 import { fmt, table } from "./report";
@@ -463,7 +464,7 @@ export async function runFuzzBench(args: readonly string[] = []): Promise<void> 
             "the server bundle (npm start) in a child process, 127.0.0.1, default limits (no setting raises them)",
           ],
           ["node", process.version],
-          ["cpu", `${os.cpus()[0]?.model.trim() ?? "unknown"} × ${os.cpus().length}`],
+          ...machineRows({ load: false }),
         ]),
         "",
       ].join("\n"),

@@ -42,6 +42,7 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { freePort, serverArgs, serverEnv, serverNodeFlags } from "../server/src/testing/child-server";
 import type { FromWorker, Target, ToWorker, WorkerReady, WorkerResult } from "./load/messages";
+import { machineRows } from "./machine";
 import { parseBenchOptions } from "./options";
 import {
   cleanUpOnInterrupt,
@@ -804,9 +805,7 @@ function report(
 // ─── the parts ────────────────────────────────────────────────────────────────
 
 function header(title: string, options: Options, extra: string[][] = []): string {
-  const cpus = os.cpus();
   const players = options.rooms * options.seats;
-  const load = os.loadavg().map((n) => fmt(n, 2));
   return [
     title,
     table(
@@ -829,12 +828,11 @@ function header(title: string, options: Options, extra: string[][] = []): string
             : "one process (WORKERS not set)",
         ],
         ["node", [process.version, ...serverNodeFlags()].join(" ")],
-        ["cpu", `${cpus[0]?.model.trim() ?? "unknown"} × ${cpus.length}`],
-        ["machine load", `${load.join(", ")} (1, 5, 15 min) before the start`],
+        ...machineRows(),
       ],
       true,
     ),
-    `  note: the ${options.workers} load-generating process(es) run on the same ${cpus.length}-core machine and compete`,
+    `  note: the ${options.workers} load-generating process(es) run on the same ${os.cpus().length}-core machine and compete`,
     `  with the target for CPU (at nice ${options.nice}${options.nice > 0 ? ", below the target's" : ""}); latencies include the workers'`,
     "  own queueing (see their CPU % below).",
     "",
