@@ -13,8 +13,13 @@ describe("the machine rows of a bench's header", () => {
   });
 
   it("says whether the kernel isolates page tables, as the kernel reports it", () => {
-    const reported = fs.readFileSync("/sys/devices/system/cpu/vulnerabilities/meltdown", "utf8");
+    const file = "/sys/devices/system/cpu/vulnerabilities/meltdown";
     const kernel = machineRows({ load: false })[1]?.[1] ?? "";
+    if (!fs.existsSync(file)) {
+      expect(kernel).not.toContain("page-table isolation");
+      return;
+    }
+    const reported = fs.readFileSync(file, "utf8");
     expect(kernel).toContain(
       /PTI/.test(reported) ? "page-table isolation on" : `page-table isolation off (${reported.trim()})`,
     );
